@@ -1,0 +1,66 @@
+"""The summit-extract command line: a thin layer over extractor.pipeline."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from extractor import pipeline
+from extractor.articles import ArticleError
+from extractor.llm import LLMSettings
+from extractor.local_model import LocalModelError
+
+
+@click.group()
+@click.version_option(package_name="summit-extract")
+def cli() -> None:
+    """Turn news articles about a diplomatic summit into a browsable SQLite database."""
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--db", "db_path", default="summit.db", show_default=True, type=click.Path(dir_okay=False), help="SQLite database to write.")
+@click.option("--model", help="Model name on a remote OpenAI-compatible server. Without --model or --base-url the embedded local model is used.")
+@click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama (default: $OPENAI_BASE_URL). The key comes from $OPENAI_API_KEY.")
+@click.option("--threads", default=2, show_default=True, help="CPU threads for the embedded model.")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path), help="Save the real model exchanges of this run to a cassette file.")
+@click.option("--replay", type=click.Path(dir_okay=False, path_type=Path, exists=True), help="Answer model requests from a cassette instead of a model.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(source, db_path, model, base_url, threads, record, replay, quiet) -> None:
+    """Extract every article in SOURCE (a directory of .txt files, a file or a glob) into the database."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = None
+    if model or base_url or os.environ.get("OPENAI_BASE_URL"):
+        settings = LLMSettings.from_env(model, base_url)
+    options = pipeline.RunOptions(settings=settings, threads=threads, record=record, replay=replay, progress=not quiet)
+    try:
+        summary = pipeline.run(source, db_path, options)
+    except (ArticleError, LocalModelError, FileNotFoundError) as error:
+        raise click.ClickException(str(error)) from error
+    print_summary(summary, db_path)
+    if summary.failed and not (summary.ok or summary.partial):
+        sys.exit(1)
+
+
+def print_summary(summary: pipeline.RunSummary, db_path: str) -> None:
+    click.echo(
+        f"articles: {summary.ok} ok ({summary.reused} re-used from earlier runs), "
+        f"{summary.partial} partial, {summary.failed} failed"
+    )
+    for path, error in summary.failures:
+        click.echo(f"  {path}: {error}", err=True)
+    facts = ", ".join(f"{table} {count}" for table, count in summary.facts.items())
+    click.echo(f"facts: {facts}")
+    click.echo(
+        f"model calls: {summary.model_calls}, tokens: {summary.prompt_tokens} prompt + "
+        f"{summary.completion_tokens} completion, time: {summary.seconds:.1f} s"
+    )
+    click.echo(f"database: {db_path} (browse with: datasette {db_path})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

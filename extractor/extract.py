@@ -1,0 +1,146 @@
+"""Extract one article: focused questions to the model, then grounding and normalization in code."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from extractor import normalize
+from extractor.articles import Article
+from extractor.grounding import Grounder, words
+from extractor.llm import LLMClient, LLMError, Usage
+from extractor.prompts import QUESTIONS, messages_for
+from schemas import ArticleExtraction
+
+
+@dataclass
+class ExtractionResult:
+    """One article's extraction and what it took. ``errors`` lists questions that got no answer."""
+
+    extraction: ArticleExtraction
+    usage: Usage = field(default_factory=Usage)
+    errors: list[str] = field(default_factory=list)
+    dropped: int = 0  # items whose evidence was not found in the article
+    seconds: float = 0.0
+
+    @property
+    def status(self) -> str:
+        if not self.errors:
+            return "ok"
+        return "failed" if len(self.errors) == len(QUESTIONS) else "partial"
+
+
+def extract_article(article: Article, client: LLMClient) -> ExtractionResult:
+    """Ask every question about the article; a failed question is recorded, the others still count."""
+    started = time.monotonic()
+    usage, errors, answers = Usage(), [], {}
+    for question in QUESTIONS:
+        try:
+            answer, cost = client.ask(messages_for(article.text, article.published, question), question.response_model)
+        except LLMError as error:
+            errors.append(f"{question.name}: {error}")
+            continue
+        usage.add(cost)
+        answers.update(answer.model_dump())
+    extraction, dropped = ground_and_normalize(answers, article)
+    return ExtractionResult(extraction, usage, errors, dropped, time.monotonic() - started)
+
+
+def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtraction, int]:
+    """Keep only items whose evidence is in the article (stored verbatim with offsets) and
+    normalize their values; returns the extraction and how many items were dropped."""
+    grounder = Grounder(article.text)
+    reference = normalize.reference_date(article.published, article.text)
+    dropped = 0
+
+    def drop() -> None:
+        nonlocal dropped
+        dropped += 1
+
+    def grounded(item: dict | None) -> dict | None:
+        if item is None:
+            return None
+        span = grounder.find(item.get("evidence") or "")
+        if span is None:
+            drop()
+            return None
+        return {**item, "evidence": span.quote, "start": span.start, "end": span.end}
+
+    def people(items: list[dict], role_field: str) -> list[dict]:
+        kept = []
+        for item in filter(None, map(grounded, items)):
+            name, title = normalize.split_title(item["name"])
+            if not normalize.name_tokens(name) or not name_in_evidence(name, item, grounder):
+                drop()
+                continue
+            item.update(name=name, country=normalize.country(item.get("country")))
+            item[role_field] = normalize.clean(item.get(role_field)) or title
+            kept.append(item)
+        return kept
+
+    leaders = unique_people(people(answers.get("leaders", []), "title"))
+    leader_keys = {normalize.person_key(leader["name"]) for leader in leaders}
+    delegation = [
+        member for member in unique_people(people(answers.get("delegation_members", []), "role"))
+        if normalize.person_key(member["name"]) not in leader_keys
+    ]
+
+    launches = []
+    for item in filter(None, map(grounded, answers.get("missile_launches", []))):
+        item.update({key: normalize.clean(item.get(key)) for key in ("missile_type", "range_class", "launch_site", "landing_area", "reported_by")})
+        item["date"] = normalize.resolve_date(item.get("date"), reference)
+        launches.append(item)
+
+    statements = []
+    for item in filter(None, map(grounded, answers.get("sanctions_statements", []))):
+        quote = grounder.find(item.get("quote") or "")
+        item["quote"] = quote.quote if quote else item["evidence"]
+        speaker, _ = normalize.split_title(item.get("speaker") or "")
+        item.update(
+            speaker=speaker or None,
+            organization=normalize.clean(item.get("organization")),
+            country=normalize.country(item.get("country")),
+        )
+        statements.append(item)
+
+    summit = grounded(answers.get("summit"))
+    if summit:
+        summit.update(
+            date=normalize.resolve_date(summit.get("date"), reference),
+            host_country=normalize.country(summit.get("host_country")),
+            **{key: normalize.clean(summit.get(key)) for key in ("title", "location", "talks_duration")},
+        )
+    outcomes = [item for item in map(grounded, answers.get("outcomes", [])) if item and normalize.clean(item.get("description"))]
+
+    extraction = ArticleExtraction(
+        summit=summit,
+        leaders=leaders,
+        delegation_members=delegation,
+        missile_launches=launches,
+        sanctions_statements=statements,
+        outcomes=outcomes,
+    )
+    return extraction, dropped
+
+
+def name_in_evidence(name: str, item: dict, grounder: Grounder) -> bool:
+    """A person must be named in the article; evidence that does not name them is replaced
+    by the first sentence that does. False when the article never names them (an invented person)."""
+    if set(words(name)) <= set(words(item["evidence"])):
+        return True
+    span = grounder.mentions(name)
+    if span is None:
+        return False
+    item.update(evidence=span.quote, start=span.start, end=span.end)
+    return True
+
+
+def unique_people(items: list[dict]) -> list[dict]:
+    """One entry per person within an article (the model sometimes lists someone twice)."""
+    seen, kept = set(), []
+    for item in items:
+        key = normalize.person_key(item["name"])
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept

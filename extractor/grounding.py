@@ -1,0 +1,108 @@
+"""Align every evidence quote with the article text it claims to come from.
+
+A small model copies imperfectly: curly vs straight quotes, dashes, spacing, a
+changed word. A quote is matched on a canonical form first (exact up to those
+variants), then fuzzily; when it matches, the stored evidence becomes the exact
+source span with its character offsets, so every stored quote is verbatim.
+An item whose quote matches nowhere is not a fact and is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "`": "'",
+                      "–": "-", "—": "-", "‑": "-", "−": "-", "\u00a0": " "})
+FUZZY_THRESHOLD = 90.0
+SENTENCE_WORD_SHARE = 0.85  # share of a quote's words a source sentence must contain to stand for it
+SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|$)")
+WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    quote: str  # exactly text[start:end]
+
+
+def canonical(text: str) -> tuple[str, list[int]]:
+    """Lower-cased text with quote marks, dashes and whitespace runs folded, and each
+    canonical character's offset in the original."""
+    chars, offsets = [], []
+    previous_space = True
+    for index, char in enumerate(text.translate(FOLD)):
+        if char.isspace():
+            if previous_space:
+                continue
+            char, previous_space = " ", True
+        else:
+            previous_space = False
+        chars.append(char.lower())
+        offsets.append(index)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        offsets.pop()
+    return "".join(chars), offsets
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(canonical(text)[0])
+
+
+class Grounder:
+    """Finds quotes in one article's text; build once per article."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._canonical, self._offsets = canonical(text)
+        self._sentences = [(m.start(), m.end(), set(words(m.group(0)))) for m in SENTENCE.finditer(text) if m.group(0).strip()]
+
+    def _span(self, start: int, end: int) -> Span:
+        source_start, source_end = self._offsets[start], self._offsets[end - 1] + 1
+        return Span(source_start, source_end, self.text[source_start:source_end])
+
+    def find(self, quote: str) -> Span | None:
+        needle = canonical(quote)[0].strip(" \"'.,;:…")
+        if len(needle) < 8:
+            return None
+        position = self._canonical.find(needle)
+        if position >= 0:
+            return self._span(position, position + len(needle))
+        alignment = fuzz.partial_ratio_alignment(needle, self._canonical, score_cutoff=FUZZY_THRESHOLD)
+        if alignment is not None and alignment.dest_end - alignment.dest_start >= 0.8 * len(needle):
+            return self._widen(self._span(alignment.dest_start, alignment.dest_end))
+        return self._sentence_for(needle)
+
+    def _widen(self, span: Span) -> Span:
+        """Extend a fuzzy match to whole words, so a quote never starts or ends mid-word."""
+        start, end = span.start, span.end
+        while start > 0 and self.text[start - 1].isalnum():
+            start -= 1
+        while end < len(self.text) and self.text[end].isalnum():
+            end += 1
+        return Span(start, end, self.text[start:end])
+
+    def _sentence_for(self, needle: str) -> Span | None:
+        """The one sentence holding nearly all the quote's words: models drop words when they copy."""
+        wanted = set(words(needle))
+        best = max(self._sentences, key=lambda s: len(wanted & s[2]), default=None)
+        if best is None or len(wanted & best[2]) < SENTENCE_WORD_SHARE * len(wanted):
+            return None
+        start, end = best[0], best[1]
+        while self.text[start].isspace():
+            start += 1
+        while self.text[end - 1].isspace():
+            end -= 1
+        return Span(start, end, self.text[start:end])
+
+    def mentions(self, name: str) -> Span | None:
+        """The first sentence naming this person (all words of the name, in any spelling variant of spacing)."""
+        wanted = set(words(name))
+        for start, end, sentence_words in self._sentences:
+            if wanted and wanted <= sentence_words:
+                return Span(start, end, self.text[start:end].strip())
+        return None
