@@ -62,8 +62,15 @@ class Grounder:
         self._sentences = [(m.start(), m.end(), set(words(m.group(0)))) for m in SENTENCE.finditer(text) if m.group(0).strip()]
 
     def _span(self, start: int, end: int) -> Span:
-        source_start, source_end = self._offsets[start], self._offsets[end - 1] + 1
-        return Span(source_start, source_end, self.text[source_start:source_end])
+        return self._source_span(self._offsets[start], self._offsets[end - 1] + 1)
+
+    def _source_span(self, start: int, end: int) -> Span:
+        """The text between two source offsets, without surrounding whitespace."""
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return Span(start, end, self.text[start:end])
 
     def find(self, quote: str) -> Span | None:
         needle = canonical(quote)[0].strip(" \"'.,;:…")
@@ -84,7 +91,7 @@ class Grounder:
             start -= 1
         while end < len(self.text) and self.text[end].isalnum():
             end += 1
-        return Span(start, end, self.text[start:end])
+        return self._source_span(start, end)
 
     def _sentence_for(self, needle: str) -> Span | None:
         """The one sentence holding nearly all the quote's words: models drop words when they copy."""
@@ -92,17 +99,12 @@ class Grounder:
         best = max(self._sentences, key=lambda s: len(wanted & s[2]), default=None)
         if best is None or len(wanted & best[2]) < SENTENCE_WORD_SHARE * len(wanted):
             return None
-        start, end = best[0], best[1]
-        while self.text[start].isspace():
-            start += 1
-        while self.text[end - 1].isspace():
-            end -= 1
-        return Span(start, end, self.text[start:end])
+        return self._source_span(best[0], best[1])
 
     def mentions(self, name: str) -> Span | None:
         """The first sentence naming this person (all words of the name, in any spelling variant of spacing)."""
         wanted = set(words(name))
         for start, end, sentence_words in self._sentences:
             if wanted and wanted <= sentence_words:
-                return Span(start, end, self.text[start:end].strip())
+                return self._source_span(start, end)
         return None

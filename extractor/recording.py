@@ -51,6 +51,6 @@ def replaying(path: str | Path):
     """Answer the block's requests from a cassette; a request not in it fails loudly."""
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no such recording")
-    player = vcr.VCR(record_mode="none", match_on=["method", "path", "body"], allow_playback_repeats=True)
-    with player.use_cassette(str(path)):
+    player = vcr.VCR(record_mode="none", match_on=["method", "path", "body"])
+    with player.use_cassette(str(path), allow_playback_repeats=True):
         yield

@@ -66,7 +66,7 @@ def open_database(path: str) -> sqlite_utils.Database:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    with db.conn:
+    with db.atomic():
         db.table("articles").create(ARTICLE_COLUMNS, pk="id", if_not_exists=True)
         db.table("extractions").create(
             {"article_id": str, "model": str, "prompt_version": str, "data": str, "created": str},
@@ -94,7 +94,7 @@ def stored_extraction(db: sqlite_utils.Database, article_id: str, model: str, pr
 def save_article(db: sqlite_utils.Database, row: dict, extraction: ArticleExtraction | None) -> None:
     """Write one article's row and (if any) its extraction together, or neither."""
     row = {**row, "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    with db.conn:
+    with db.atomic():
         db.table("articles").upsert(row, pk="id", alter=True)
         if extraction is not None:
             db.table("extractions").upsert(
@@ -117,7 +117,7 @@ def current_extractions(db: sqlite_utils.Database, article_ids: list[str], model
 def write_merged(db: sqlite_utils.Database, merged: Merged) -> dict[str, int]:
     """Replace every fact table with the merged rows in one transaction; returns rows per table."""
     counts = {}
-    with db.conn:
+    with db.atomic():
         for name in reversed(list(FACT_TABLES)):
             db.execute(f"delete from [{name}]")
         for name in FACT_TABLES:

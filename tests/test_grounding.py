@@ -10,6 +10,7 @@ TEXT = (
 def check(span):
     assert span is not None
     assert TEXT[span.start:span.end] == span.quote
+    assert span.quote == span.quote.strip()
     return span.quote
 
 
@@ -25,6 +26,11 @@ def test_quote_mark_dash_and_space_variants_match_the_source_span():
 def test_a_quote_with_dropped_words_snaps_to_its_sentence():
     quote = check(Grounder(TEXT).find("Kim Jong Un and Vladimir Putin met on Wednesday."))
     assert quote == "North Korean leader Kim Jong Un and Russian President Vladimir Putin met on Wednesday."
+
+
+def test_a_fuzzy_match_never_starts_on_a_line_break():
+    quote = check(Grounder(TEXT).find("\nDefence Minister Sergei Shoigu attend the talks"))
+    assert quote.startswith("Defence")
 
 
 def test_invented_quotes_are_not_found():
