@@ -26,7 +26,9 @@ FURNITURE = re.compile(
 )
 PHOTO_CREDIT = re.compile(r"^\s*\(?(photo|image|picture)?[^()]{0,120}\b(via AP|Photo via|Pool Photo|Getty Images|AFP|Reuters)\)?\s*$")
 SALIENT_NAMES = 6  # how many of the most frequent names stand for the article's subject
+BODY_TRAILING_SENTENCES = 2  # sentences right after the last on-topic one that still belong to the body
 BODY_MAX_GAP = 6  # off-topic lines tolerated inside the body (a quote, a caption) before it counts as ended
+CAPTION = re.compile(r"\((?:Photo|Picture|Image|File photo)?:?[^()]*(?:via AP|Pool Photo|Getty Images|AFP|Reuters|Xinhua|EPA)\)\s*$")
 CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z'’-]{2,}\b")
 COMMON_CAPITALS = {
     "The", "This", "That", "These", "Those", "And", "But", "For", "With", "From", "After", "Before", "When", "While",
@@ -116,8 +118,8 @@ def is_sentence(line: str) -> bool:
 
 
 def is_furniture(line: str) -> bool:
-    """Menus, credits, ads and truncated teasers ('... shake hands during the...')."""
-    return bool(FURNITURE.match(line) or PHOTO_CREDIT.match(line) or line.endswith(("...", "…")))
+    """Menus, credits, photo captions, ads and truncated teasers ('... shake hands during the...')."""
+    return bool(FURNITURE.match(line) or PHOTO_CREDIT.match(line) or CAPTION.search(line) or line.endswith(("...", "…")))
 
 
 def names_in(line: str) -> set[str]:
@@ -167,6 +169,10 @@ def clean_page(page: str) -> tuple[str, str | None]:
     if not topical:
         return "\n".join(line for line in lines if is_sentence(line)), None
     first, last = densest_run(topical, max_gap=BODY_MAX_GAP)
+    # A closing sentence often names nobody (the end of a quote): take directly following sentences too.
+    for _ in range(BODY_TRAILING_SENTENCES):
+        if last + 1 < len(lines) and is_sentence(lines[last + 1]) and not is_furniture(lines[last + 1]):
+            last += 1
     body = [line for line in lines[first:last + 1] if not is_furniture(line) and (is_sentence(line) or len(line.split()) >= 12)]
     title = next(
         (

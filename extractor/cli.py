@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from extractor import pipeline
+from extractor import pipeline, store
 from extractor.articles import ArticleError
 from extractor.llm import LLMSettings
 from extractor.local_model import LocalModelError
@@ -33,6 +33,7 @@ def cli() -> None:
 def run(source, db_path, model, base_url, threads, record, replay, quiet) -> None:
     """Extract every article in SOURCE (a directory of .txt files, a file or a glob) into the database."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)  # failures are reported per article instead
     settings = None
     if model or base_url or os.environ.get("OPENAI_BASE_URL"):
         settings = LLMSettings.from_env(model, base_url)
@@ -44,6 +45,19 @@ def run(source, db_path, model, base_url, threads, record, replay, quiet) -> Non
     print_summary(summary, db_path)
     if summary.failed and not (summary.ok or summary.partial):
         sys.exit(1)
+
+
+@cli.command(name="eval")
+@click.option("--db", "db_path", default="summit.db", show_default=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--gold", "gold_dir", default="data/gold", show_default=True, type=click.Path(exists=True, file_okay=False))
+def evaluate_command(db_path, gold_dir) -> None:
+    """Print precision, recall and F1 per table of the database's extractions against gold annotations."""
+    from extractor.evaluate import evaluate
+
+    report = evaluate(store.open_database(db_path), gold_dir)
+    if not report.articles:
+        raise click.ClickException(f"no article in {db_path} has a gold file in {gold_dir}")
+    click.echo(report.as_text())
 
 
 def print_summary(summary: pipeline.RunSummary, db_path: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -9,7 +10,7 @@ from extractor import normalize
 from extractor.articles import Article
 from extractor.grounding import Grounder, words
 from extractor.llm import LLMClient, LLMError, Usage
-from extractor.prompts import QUESTIONS, messages_for
+from extractor.prompts import QUESTIONS, Question, messages_for, template
 from schemas import ArticleExtraction
 
 
@@ -34,16 +35,48 @@ def extract_article(article: Article, client: LLMClient) -> ExtractionResult:
     """Ask every question about the article; a failed question is recorded, the others still count."""
     started = time.monotonic()
     usage, errors, answers = Usage(), [], {}
+    grounder = Grounder(article.text)
     for question in QUESTIONS:
         try:
-            answer, cost = client.ask(messages_for(article.text, article.published, question), question.response_model)
+            answers.update(ask_grounded(client, article, question, grounder, usage))
         except LLMError as error:
             errors.append(f"{question.name}: {error}")
-            continue
-        usage.add(cost)
-        answers.update(answer.model_dump())
     extraction, dropped = ground_and_normalize(answers, article)
     return ExtractionResult(extraction, usage, errors, dropped, time.monotonic() - started)
+
+
+def ask_grounded(client: LLMClient, article: Article, question: Question, grounder: Grounder, usage: Usage) -> dict:
+    """Ask one question; if some evidence quotes are not in the article, show the model which
+    and ask once more (the article prefix is still cached). Items still ungrounded are dropped later."""
+    messages = messages_for(article.text, article.published, question)
+    answer, cost = client.ask(messages, question.response_model)
+    usage.add(cost)
+    answered = answer.model_dump(exclude={"start", "end"})
+    missing = [quote for quote in evidence_quotes(answered) if grounder.find(quote) is None]
+    if not missing:
+        return answered
+    feedback = template("reground").format(quotes="\n".join(f"- {quote}" for quote in missing))
+    retry = messages + [{"role": "assistant", "content": json.dumps(without_offsets(answered))}, {"role": "user", "content": feedback}]
+    try:
+        answer, cost = client.ask(retry, question.response_model)
+    except LLMError:
+        return answered
+    usage.add(cost)
+    return answer.model_dump()
+
+
+def without_offsets(value):
+    """The answer as the model wrote it: offsets are ours, not the model's."""
+    if isinstance(value, dict):
+        return {key: without_offsets(item) for key, item in value.items() if key not in ("start", "end")}
+    if isinstance(value, list):
+        return [without_offsets(item) for item in value]
+    return value
+
+
+def evidence_quotes(answered: dict) -> list[str]:
+    items = [item for value in answered.values() for item in (value if isinstance(value, list) else [value]) if item]
+    return [item["evidence"] for item in items]
 
 
 def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtraction, int]:
@@ -69,13 +102,16 @@ def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtrac
     def people(items: list[dict], role_field: str) -> list[dict]:
         kept = []
         for item in filter(None, map(grounded, items)):
-            name, title = normalize.split_title(item["name"])
-            if not normalize.name_tokens(name) or not name_in_evidence(name, item, grounder):
-                drop()
-                continue
-            item.update(name=name, country=normalize.country(item.get("country")))
-            item[role_field] = normalize.clean(item.get(role_field)) or title
-            kept.append(item)
+            for raw_name in normalize.split_names(item["name"]):
+                name, title = normalize.split_title(raw_name)
+                name = name_as_written(name, item, grounder)
+                if name is None:
+                    drop()
+                    continue
+                kept.append({
+                    **item, "name": name, "country": normalize.country(item.get("country")),
+                    role_field: normalize.clean(item.get(role_field)) or title,
+                })
         return kept
 
     leaders = unique_people(people(answers.get("leaders", []), "title"))
@@ -96,8 +132,9 @@ def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtrac
         quote = grounder.find(item.get("quote") or "")
         item["quote"] = quote.quote if quote else item["evidence"]
         speaker, _ = normalize.split_title(item.get("speaker") or "")
+        speaker = name_as_written(speaker, item, grounder) if speaker else normalize.speaker_in(item["evidence"], article.text)
         item.update(
-            speaker=speaker or None,
+            speaker=speaker,
             organization=normalize.clean(item.get("organization")),
             country=normalize.country(item.get("country")),
         )
@@ -123,16 +160,21 @@ def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtrac
     return extraction, dropped
 
 
-def name_in_evidence(name: str, item: dict, grounder: Grounder) -> bool:
-    """A person must be named in the article; evidence that does not name them is replaced
-    by the first sentence that does. False when the article never names them (an invented person)."""
-    if set(words(name)) <= set(words(item["evidence"])):
-        return True
-    span = grounder.mentions(name)
-    if span is None:
-        return False
-    item.update(evidence=span.quote, start=span.start, end=span.end)
-    return True
+def name_as_written(name: str, item: dict, grounder: Grounder) -> str | None:
+    """The person's name as the article writes it, or None for a person the article never names.
+
+    A name misspelled by the model ('Kim Thae Song' for 'Pak Thae Song') is replaced by the
+    closest name in its evidence; evidence that does not name the person is replaced by the
+    first sentence that does.
+    """
+    if not normalize.name_tokens(name):
+        return None
+    if grounder.contains(name):
+        if not set(words(name)) <= set(words(item["evidence"])):
+            span = grounder.mentions(name)
+            item.update(evidence=span.quote, start=span.start, end=span.end)
+        return name
+    return normalize.closest_name(name, item["evidence"])
 
 
 def unique_people(items: list[dict]) -> list[dict]:

@@ -101,6 +101,11 @@ class Grounder:
             return None
         return self._source_span(best[0], best[1])
 
+    def contains(self, phrase: str) -> bool:
+        """Whether the phrase occurs in the text, up to case, spacing, quote marks and dashes."""
+        needle = canonical(phrase)[0].strip()
+        return bool(needle) and needle in self._canonical
+
     def mentions(self, name: str) -> Span | None:
         """The first sentence naming this person (all words of the name, in any spelling variant of spacing)."""
         wanted = set(words(name))

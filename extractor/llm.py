@@ -161,6 +161,12 @@ class LLMClient:
 
 
 def describe(error: BaseException) -> str:
-    """A one-line error message without request bodies or headers (which could hold a key)."""
-    text = " ".join(str(error).split())
-    return f"{type(error).__name__}: {text[:400]}"
+    """A one-line error message without request bodies or headers (which could hold a key),
+    naming the innermost cause too ('Connection error' alone does not say why)."""
+    text = f"{type(error).__name__}: {' '.join(str(error).split())[:300]}"
+    inner = error
+    while (inner.__cause__ or inner.__context__) is not None:
+        inner = inner.__cause__ or inner.__context__
+    if inner is not error:
+        text += f" (cause: {type(inner).__name__}: {' '.join(str(inner).split())[:200]})"
+    return text

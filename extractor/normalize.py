@@ -71,6 +71,60 @@ def split_title(name: str) -> tuple[str, str | None]:
     return name[match.end():].strip(), title
 
 
+PERSON_NAME = re.compile(r"\b[A-Z][a-zA-Z'’]+(?:-[a-z]+)?(?:[ -][A-Z][a-zA-Z'’]+(?:-[a-z]+)?){1,3}\b")
+NOT_NAME_WORDS = {
+    "state", "department", "ministry", "office", "council", "security", "united", "nations", "secretary", "general",
+    "north", "south", "east", "west", "korea", "korean", "russia", "russian", "kremlin", "white", "house", "news",
+    "agency", "institute", "university", "president", "minister", "foreign", "defence", "defense", "the", "national",
+    "people", "army", "party", "committee", "central", "far", "union", "european", "chief", "cabinet",
+}
+
+
+def split_names(value: str) -> list[str]:
+    """'Ri Pyong Chol and Pak Jong Chon' -> two names: the model sometimes lists two people in one item."""
+    return [part for part in re.split(r"\s*(?:,|\band\b|&)\s*", value or "") if part.strip()]
+
+
+def candidate_names(text: str) -> list[str]:
+    """Capitalised word runs in text that look like a person's name (titles removed)."""
+    names = []
+    for match in PERSON_NAME.finditer(text):
+        name, _ = split_title(match.group(0))
+        tokens = name_tokens(name)
+        if len(tokens) >= 2 and not set(tokens) & NOT_NAME_WORDS:
+            names.append(name)
+    return names
+
+
+def closest_name(name: str, text: str) -> str | None:
+    """The name in text closest to a misspelt one, if one is close enough to be the same person."""
+    from rapidfuzz import fuzz, process
+
+    match = process.extractOne(name, candidate_names(text), scorer=fuzz.ratio, score_cutoff=75)
+    return match[0] if match else None
+
+
+def speaker_in(evidence: str, text: str = "") -> str | None:
+    """The person a quote is attributed to, when the model left the speaker empty: the first
+    name before a verb of saying, else the name after one, else the only name in the sentence.
+    A bare surname ('O'Brien said') becomes the full name the article uses for that person."""
+    said = r"(?:said|says|told|warned|signalled|signaled|added|stressed)"
+    surname = r"[A-Z][a-zA-Z'’-]+"
+    for pattern in (rf"({PERSON_NAME.pattern})[^;]{{0,120}}?\b{said}\b", rf"\b{said}\s+({PERSON_NAME.pattern})"):
+        for match in re.finditer(pattern, evidence):
+            names = candidate_names(match.group(1))
+            if names:
+                return names[0]
+    names = set(candidate_names(evidence))
+    if len(names) == 1:
+        return names.pop()
+    match = re.search(rf"\b({surname})\s+{said}\b", evidence)
+    if match and match.group(1).lower() not in NOT_NAME_WORDS | {"he", "she", "it", "they"}:
+        full = {name for name in candidate_names(text) if name_tokens(match.group(1))[-1] in name_tokens(name)}
+        return full.pop() if len(full) == 1 else None
+    return None
+
+
 def person_key(name: str) -> str:
     """Spelling-independent key: 'Kim Jong-un', 'KIM JONG UN' and 'Kim Jong Un' agree."""
     bare, _ = split_title(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -57,8 +57,9 @@ def run(source: str | Path, db_path: str | Path, options: RunOptions | None = No
     db = store.open_database(str(db_path))
     version = prompt_version()
     settings = options.settings
-    if options.replay and settings is None:
-        settings = embedded_settings(REPLAY_BASE_URL)
+    if options.replay:
+        # A request missing from the recording will not appear by retrying: fail it at once.
+        settings = replace(settings or embedded_settings(REPLAY_BASE_URL), transport_attempts=1)
     model = settings.model if settings else local_model.MODEL_NAME
 
     articles: list[Article] = []

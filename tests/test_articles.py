@@ -8,6 +8,7 @@ BODY = [
     "Berg was accompanied by Foreign Minister Ines Holt, who said Sudmark would lift tariffs on Norland grain.",
     "Analysts said the meeting between Rivera and Berg was the first since the 2019 dispute between Norland and Sudmark.",
     "Rivera will visit Sudmark next month, Berg told reporters after the talks in Geneva.",
+    "“Old friends are the best friends, and today we proved it once more,” she said.",
 ]
 PAGE = "\n".join([
     "Skip to main content", "Menu", "World", "Advertisement",
