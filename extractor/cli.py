@@ -29,22 +29,43 @@ def cli() -> None:
 @click.option("--threads", default=2, show_default=True, help="CPU threads for the embedded model.")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path), help="Save the real model exchanges of this run to a cassette file.")
 @click.option("--replay", type=click.Path(dir_okay=False, path_type=Path, exists=True), help="Answer model requests from a cassette instead of a model.")
+@click.option("--retry-failed", is_flag=True, help="Extract again the articles that failed or were partial in an earlier run.")
+@click.option("--prune", is_flag=True, help="Remove from the database the articles whose files are not in SOURCE.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(source, db_path, model, base_url, threads, record, replay, quiet) -> None:
+def run(source, db_path, model, base_url, threads, record, replay, retry_failed, prune, quiet) -> None:
     """Extract every article in SOURCE (a directory of .txt files, a file or a glob) into the database."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("instructor").setLevel(logging.CRITICAL)  # failures are reported per article instead
     settings = None
     if model or base_url or os.environ.get("OPENAI_BASE_URL"):
         settings = LLMSettings.from_env(model, base_url)
-    options = pipeline.RunOptions(settings=settings, threads=threads, record=record, replay=replay, progress=not quiet)
+    options = pipeline.RunOptions(settings=settings, threads=threads, record=record, replay=replay, progress=not quiet, prune=prune, retry_failed=retry_failed)
     try:
         summary = pipeline.run(source, db_path, options)
     except (ArticleError, LocalModelError, FileNotFoundError) as error:
         raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: every finished article is saved; run the same command again to do the rest", err=True)
+        sys.exit(130)
     print_summary(summary, db_path)
     if summary.failed and not (summary.ok or summary.partial):
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("db_path", default="summit.db", type=click.Path(exists=True, dir_okay=False))
+@click.option("--port", type=int, help="Port on 127.0.0.1 (default: a free one).")
+def browse(db_path, port) -> None:
+    """Open the database in Datasette, read-only, with descriptions, facets and canned queries."""
+    from extractor import browse as browsing
+
+    store.open_database(db_path).close()  # brings an older database up to the current schema
+    process, url = browsing.serve(db_path, port)
+    click.echo(f"Datasette is serving {db_path} at {url} (Ctrl+C to stop)")
+    try:
+        process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
 
 
 @cli.command(name="eval")
@@ -67,6 +88,10 @@ def print_summary(summary: pipeline.RunSummary, db_path: str) -> None:
     )
     for path, error in summary.failures:
         click.echo(f"  {path}: {error}", err=True)
+    if summary.not_retried:
+        click.echo(f"{len(summary.not_retried)} articles failed in an earlier run and were not retried (use --retry-failed)")
+    if summary.pruned:
+        click.echo(f"pruned {len(summary.pruned)} articles whose files are gone: {', '.join(summary.pruned)}")
     facts = ", ".join(f"{table} {count}" for table, count in summary.facts.items())
     click.echo(f"facts: {facts}")
     click.echo(

@@ -14,6 +14,11 @@ from extractor.prompts import QUESTIONS, Question, messages_for, template
 from schemas import ArticleExtraction
 
 
+# Article text per request: with the prompt (~700 tokens) and the answer (max_tokens) it must fit
+# the embedded model's 8,192-token context; English news runs about 4 characters a token.
+MAX_CHUNK_CHARS = 20_000
+
+
 @dataclass
 class ExtractionResult:
     """One article's extraction and what it took. ``errors`` lists questions that got no answer."""
@@ -23,32 +28,72 @@ class ExtractionResult:
     errors: list[str] = field(default_factory=list)
     dropped: int = 0  # items whose evidence was not found in the article
     seconds: float = 0.0
+    answered: int = 0  # questions (per chunk) that got an answer
 
     @property
     def status(self) -> str:
         if not self.errors:
             return "ok"
-        return "failed" if len(self.errors) == len(QUESTIONS) else "partial"
+        return "partial" if self.answered else "failed"
 
 
 def extract_article(article: Article, client: LLMClient) -> ExtractionResult:
     """Ask every question about the article; a failed question is recorded, the others still count."""
     started = time.monotonic()
-    usage, errors, answers = Usage(), [], {}
-    grounder = Grounder(article.text)
-    for question in QUESTIONS:
-        try:
-            answers.update(ask_grounded(client, article, question, grounder, usage))
-        except LLMError as error:
-            errors.append(f"{question.name}: {error}")
+    usage, errors, answers, answered = Usage(), [], {}, 0
+    for text in chunks(article.text):
+        grounder = Grounder(text)
+        for question in QUESTIONS:
+            sentences = grounder.sentences_with(question.focus) if question.focus else []
+            if question.focus and not sentences:
+                continue  # nothing to ask about: no sentence mentions it
+            try:
+                combine(answers, ask_grounded(client, article, text, question, grounder, usage, sentences))
+                answered += 1
+            except LLMError as error:
+                errors.append(f"{question.name}: {error}")
+    if len(errors) > len(QUESTIONS):  # a long article: report each question's failures once
+        errors = sorted({error.split(":")[0] + ": failed on some parts of the article" for error in errors})
     extraction, dropped = ground_and_normalize(answers, article)
-    return ExtractionResult(extraction, usage, errors, dropped, time.monotonic() - started)
+    return ExtractionResult(extraction, usage, errors, dropped, time.monotonic() - started, answered)
 
 
-def ask_grounded(client: LLMClient, article: Article, question: Question, grounder: Grounder, usage: Usage) -> dict:
-    """Ask one question; if some evidence quotes are not in the article, show the model which
-    and ask once more (the article prefix is still cached). Items still ungrounded are dropped later."""
-    messages = messages_for(article.text, article.published, question)
+def chunks(text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[str]:
+    """The text in pieces that fit the model's context, cut between lines, each piece starting
+    with the last line of the one before so a fact spanning the cut is seen whole once."""
+    if len(text) <= max_chars:
+        return [text]
+    pieces, current = [], []
+    for line in text.split("\n"):
+        while len(line) > max_chars:  # a single huge line: cut it at a space
+            cut = line.rfind(" ", 0, max_chars) if " " in line[:max_chars] else max_chars
+            pieces.append("\n".join([*current, line[:cut]]) if current else line[:cut])
+            current, line = [], line[cut:].lstrip()
+        if current and len("\n".join([*current, line])) > max_chars:
+            pieces.append("\n".join(current))
+            current = [current[-1]] if len(current[-1]) + len(line) < max_chars else []
+        current.append(line)
+    if current:
+        pieces.append("\n".join(current))
+    return pieces
+
+
+def combine(answers: dict, answer: dict) -> None:
+    """Add one chunk's answer: lists are joined, a single object (the summit) keeps its first value."""
+    for key, value in answer.items():
+        if isinstance(value, list):
+            answers.setdefault(key, []).extend(value)
+        elif answers.get(key) is None:
+            answers[key] = value
+
+
+def ask_grounded(
+    client: LLMClient, article: Article, text: str, question: Question, grounder: Grounder, usage: Usage, sentences: list[str]
+) -> dict:
+    """Ask one question about text (the article or a piece of it), listing the sentences it
+    should look at; if some evidence quotes are not in the text, show the model which and ask
+    once more (the prefix is still cached). Items still ungrounded are dropped later."""
+    messages = messages_for(text, article.published, question, sentences)
     answer, cost = client.ask(messages, question.response_model)
     usage.add(cost)
     answered = answer.model_dump(exclude={"start", "end"})
@@ -83,7 +128,7 @@ def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtrac
     """Keep only items whose evidence is in the article (stored verbatim with offsets) and
     normalize their values; returns the extraction and how many items were dropped."""
     grounder = Grounder(article.text)
-    reference = normalize.reference_date(article.published, article.text)
+    reference = normalize.reference_date(article.published, article.raw)
     dropped = 0
 
     def drop() -> None:
@@ -123,8 +168,11 @@ def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtrac
 
     launches = []
     for item in filter(None, map(grounded, answers.get("missile_launches", []))):
+        if not normalize.reports_firing(item["evidence"]):
+            drop()
+            continue
         item.update({key: normalize.clean(item.get(key)) for key in ("missile_type", "range_class", "launch_site", "landing_area", "reported_by")})
-        item["date"] = normalize.resolve_date(item.get("date"), reference)
+        item["date"] = normalize.date_from(item.get("date"), item["evidence"], reference, article.text)
         launches.append(item)
 
     statements = []
@@ -132,7 +180,7 @@ def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtrac
         quote = grounder.find(item.get("quote") or "")
         item["quote"] = quote.quote if quote else item["evidence"]
         speaker, _ = normalize.split_title(item.get("speaker") or "")
-        speaker = name_as_written(speaker, item, grounder) if speaker else normalize.speaker_in(item["evidence"], article.text)
+        speaker = name_as_written(speaker, item, grounder) if speaker else speaker_of(item, article.text, grounder)
         item.update(
             speaker=speaker,
             organization=normalize.clean(item.get("organization")),
@@ -143,7 +191,7 @@ def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtrac
     summit = grounded(answers.get("summit"))
     if summit:
         summit.update(
-            date=normalize.resolve_date(summit.get("date"), reference),
+            date=normalize.date_from(summit.get("date"), summit["evidence"], reference),
             host_country=normalize.country(summit.get("host_country")),
             **{key: normalize.clean(summit.get(key)) for key in ("title", "location", "talks_duration")},
         )
@@ -175,6 +223,23 @@ def name_as_written(name: str, item: dict, grounder: Grounder) -> str | None:
             item.update(evidence=span.quote, start=span.start, end=span.end)
         return name
     return normalize.closest_name(name, item["evidence"])
+
+
+SPEAKER_LOOKBACK = 3  # sentences searched back for the person a 'he said' refers to
+
+
+def speaker_of(item: dict, text: str, grounder: Grounder) -> str | None:
+    """Who said a statement the model left unattributed: the name its sentence gives, or for
+    'he said' the person named as speaking in the nearest sentence before it."""
+    if not normalize.attributed_to_pronoun(item["evidence"]):
+        return normalize.speaker_in(item["evidence"], text)
+    for sentence in grounder.sentences_before(item["start"], SPEAKER_LOOKBACK):
+        if normalize.attributed_to_pronoun(sentence):
+            continue  # the same 'he': look further back
+        speaker = normalize.speaker_in(sentence, text)
+        if speaker:
+            return speaker
+    return None
 
 
 def unique_people(items: list[dict]) -> list[dict]:

@@ -18,7 +18,10 @@ FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', 
                       "–": "-", "—": "-", "‑": "-", "−": "-", "\u00a0": " "})
 FUZZY_THRESHOLD = 90.0
 SENTENCE_WORD_SHARE = 0.85  # share of a quote's words a source sentence must contain to stand for it
-SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'”’)]*|$)")
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n")
+ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]\.)+$|\b(?:Adm|Gen|Lt|Col|Maj|Capt|Sgt|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Co)\.$"
+)
 WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -53,13 +56,27 @@ def words(text: str) -> list[str]:
     return WORD.findall(canonical(text)[0])
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; a full stop after an abbreviation ('U.S.', 'Adm.') ends none."""
+    spans, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        if match.group(0) != "\n" and ABBREVIATION.search(text[start:match.start() + 1]):
+            continue
+        if text[start:match.end()].strip():
+            spans.append((start, match.end()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
 class Grounder:
     """Finds quotes in one article's text; build once per article."""
 
     def __init__(self, text: str):
         self.text = text
         self._canonical, self._offsets = canonical(text)
-        self._sentences = [(m.start(), m.end(), set(words(m.group(0)))) for m in SENTENCE.finditer(text) if m.group(0).strip()]
+        self._sentences = [(start, end, set(words(text[start:end]))) for start, end in sentence_spans(text)]
 
     def _span(self, start: int, end: int) -> Span:
         return self._source_span(self._offsets[start], self._offsets[end - 1] + 1)
@@ -78,20 +95,18 @@ class Grounder:
             return None
         position = self._canonical.find(needle)
         if position >= 0:
-            return self._span(position, position + len(needle))
+            return self._whole_sentences(self._span(position, position + len(needle)))
         alignment = fuzz.partial_ratio_alignment(needle, self._canonical, score_cutoff=FUZZY_THRESHOLD)
         if alignment is not None and alignment.dest_end - alignment.dest_start >= 0.8 * len(needle):
-            return self._widen(self._span(alignment.dest_start, alignment.dest_end))
+            return self._whole_sentences(self._span(alignment.dest_start, alignment.dest_end))
         return self._sentence_for(needle)
 
-    def _widen(self, span: Span) -> Span:
-        """Extend a fuzzy match to whole words, so a quote never starts or ends mid-word."""
-        start, end = span.start, span.end
-        while start > 0 and self.text[start - 1].isalnum():
-            start -= 1
-        while end < len(self.text) and self.text[end].isalnum():
-            end += 1
-        return self._source_span(start, end)
+    def _whole_sentences(self, span: Span) -> Span:
+        """Extend a match to the sentences it falls in: a model often copies only the quoted
+        words, and the rest of the sentence says who spoke ('..., Lim said at a briefing')."""
+        starts = [start for start, end, _ in self._sentences if start <= span.start < end]
+        ends = [end for start, end, _ in self._sentences if start < span.end <= end]
+        return self._source_span(starts[0] if starts else span.start, ends[0] if ends else span.end)
 
     def _sentence_for(self, needle: str) -> Span | None:
         """The one sentence holding nearly all the quote's words: models drop words when they copy."""
@@ -100,6 +115,19 @@ class Grounder:
         if best is None or len(wanted & best[2]) < SENTENCE_WORD_SHARE * len(wanted):
             return None
         return self._source_span(best[0], best[1])
+
+    def sentences_before(self, offset: int, count: int) -> list[str]:
+        """Up to count sentences ending before offset, nearest first."""
+        before = [self._source_span(start, end).quote for start, end, _ in self._sentences if end <= offset]
+        return before[::-1][:count]
+
+    def sentences_with(self, stems: tuple[str, ...]) -> list[str]:
+        """The sentences containing any of the word stems (case-insensitive), in text order."""
+        return [
+            self._source_span(start, end).quote
+            for start, end, _ in self._sentences
+            if any(stem in self.text[start:end].lower() for stem in stems)
+        ]
 
     def contains(self, phrase: str) -> bool:
         """Whether the phrase occurs in the text, up to case, spacing, quote marks and dashes."""

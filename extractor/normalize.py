@@ -8,6 +8,7 @@ articles compares like with like.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil import parser as date_parser
@@ -25,10 +26,7 @@ TITLES = {
     "secretary": "Secretary", "spokesman": "Spokesman", "spokesperson": "Spokesperson", "ambassador": "Ambassador",
     "mr": None, "mrs": None, "ms": None, "dr": None, "comrade": None, "sir": None,
 }
-TITLE_PATTERN = re.compile(
-    r"^(?:(?:" + "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True)) + r")\.?\s+)+",
-    re.IGNORECASE,
-)
+_TITLE_WORDS = "|".join(sorted((re.escape(t) for t in TITLES), key=len, reverse=True))
 
 COUNTRY_ALIASES = {
     "North Korea": ["north korea", "dprk", "democratic people's republic of korea", "pyongyang", "north korean", "n. korea", "n korea"],
@@ -42,7 +40,20 @@ COUNTRY_ALIASES = {
     "United Nations": ["united nations", "un", "u.n.", "un security council", "u.n. security council"],
 }
 COUNTRY_LOOKUP = {alias: canonical for canonical, aliases in COUNTRY_ALIASES.items() for alias in aliases}
+_COUNTRY_WORDS = "|".join(sorted((re.escape(a) for a in COUNTRY_LOOKUP if " " in a or a.endswith(("an", "ese", "ish"))), key=len, reverse=True))
+# 'North Korean leader', 'Russian President', 'Adm.': a country adjective counts only when a title follows it.
+TITLE_PATTERN = re.compile(
+    rf"^(?:(?:{_COUNTRY_WORDS})\s+(?=(?:{_TITLE_WORDS})\b))?(?:(?:{_TITLE_WORDS})\.?\s+)+",
+    re.IGNORECASE,
+)
 
+PLAUSIBLE_DAYS = 60  # how far from the article's date a reported date may lie
+MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?", re.IGNORECASE)
+DATE_EXPRESSION = re.compile(
+    r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|today)\b",
+    re.IGNORECASE,
+)
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "half an": 0.5, "an": 1, "a": 1}
@@ -55,7 +66,8 @@ def clean(value: str | None) -> str | None:
     """Trimmed text, or None for the ways a model writes 'nothing'."""
     if value is None:
         return None
-    value = " ".join(str(value).split()).strip(" .,;:")
+    value = " ".join(str(value).split())
+    value = re.sub(r"\b([A-Z])\. (?=[A-Z]\.?\b)", r"\1.", value).strip(" .,;:")  # 'U. S.' -> 'U.S'
     return None if value.lower() in NULL_WORDS else value
 
 
@@ -65,18 +77,22 @@ def split_title(name: str) -> tuple[str, str | None]:
     match = TITLE_PATTERN.match(name)
     if not match:
         return name, None
-    words = [TITLES.get(word.strip(".").lower()) for word in match.group(0).split()]
-    phrase = match.group(0).strip().rstrip(".").lower()
+    prefix = re.sub(rf"^(?:{_COUNTRY_WORDS})\s+", "", match.group(0), flags=re.IGNORECASE)
+    words = [TITLES.get(word.strip(".").lower()) for word in prefix.split()]
+    phrase = prefix.strip().rstrip(".").lower()
     title = TITLES.get(phrase) or " ".join(word for word in words if word) or None
     return name[match.end():].strip(), title
 
 
 PERSON_NAME = re.compile(r"\b[A-Z][a-zA-Z'’]+(?:-[a-z]+)?(?:[ -][A-Z][a-zA-Z'’]+(?:-[a-z]+)?){1,3}\b")
+CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’.]*(?:-[A-Za-z]+)*(?:\s+[A-Z][\w'’.]*(?:-[A-Za-z]+)*)*")
 NOT_NAME_WORDS = {
     "state", "department", "ministry", "office", "council", "security", "united", "nations", "secretary", "general",
     "north", "south", "east", "west", "korea", "korean", "russia", "russian", "kremlin", "white", "house", "news",
     "agency", "institute", "university", "president", "minister", "foreign", "defence", "defense", "the", "national",
     "people", "army", "party", "committee", "central", "far", "union", "european", "chief", "cabinet",
+    "professor", "prof", "press", "associated", "times", "post", "reuters", "media", "spokesman", "spokeswoman", "spokesperson", "coordination", "sanctions", "but", "and", "in",
+    "asked", "when", "after", "while", "for", "as", "on", "at", "he", "she", "they", "we", "i", "it", "this", "that",
 }
 
 
@@ -86,13 +102,19 @@ def split_names(value: str) -> list[str]:
 
 
 def candidate_names(text: str) -> list[str]:
-    """Capitalised word runs in text that look like a person's name (titles removed)."""
+    """Runs of capitalised words in text that look like a person's name: a run is cut at titles
+    and organisation words ('UN Secretary-General Antonio Guterres' gives 'Antonio Guterres')."""
     names = []
-    for match in PERSON_NAME.finditer(text):
-        name, _ = split_title(match.group(0))
-        tokens = name_tokens(name)
-        if len(tokens) >= 2 and not set(tokens) & NOT_NAME_WORDS:
-            names.append(name)
+    for match in CAPITALISED_RUN.finditer(text):
+        run: list[str] = []
+        for word in [*re.split(r"\s+|(?<=[a-z])-(?=[A-Z])", match.group(0)), ""]:
+            bare = re.sub(r"['’]s$", "", word)
+            if bare and unidecode(bare).lower().strip(".") not in NOT_NAME_WORDS | set(TITLES) and not bare.isupper():
+                run.append(bare)
+                continue
+            if len(run) >= 2:
+                names.append(" ".join(run))
+            run = []
     return names
 
 
@@ -110,7 +132,8 @@ def speaker_in(evidence: str, text: str = "") -> str | None:
     A bare surname ('O'Brien said') becomes the full name the article uses for that person."""
     said = r"(?:said|says|told|warned|signalled|signaled|added|stressed)"
     surname = r"[A-Z][a-zA-Z'’-]+"
-    for pattern in (rf"({PERSON_NAME.pattern})[^;]{{0,120}}?\b{said}\b", rf"\b{said}\s+({PERSON_NAME.pattern})"):
+    # 'said James Nixey' names the speaker; 'told The Associated Press' names the listener.
+    for pattern in (rf"({PERSON_NAME.pattern})[^;]{{0,120}}?\b{said}\b", rf"\b(?:said|says)\s+({PERSON_NAME.pattern})"):
         for match in re.finditer(pattern, evidence):
             names = candidate_names(match.group(1))
             if names:
@@ -123,6 +146,16 @@ def speaker_in(evidence: str, text: str = "") -> str | None:
         full = {name for name in candidate_names(text) if name_tokens(match.group(1))[-1] in name_tokens(name)}
         return full.pop() if len(full) == 1 else None
     return None
+
+
+PRONOUN_SPEAKER = re.compile(
+    r"\b(?:he|she)\s+(?:said|says|told|added|warned|stressed)\b|^(?:He|She)\b|^[“\"].*[”\"],?\s+(?:he|she)\b|,\s+saying\b"
+)
+
+
+def attributed_to_pronoun(evidence: str) -> bool:
+    """Whether a sentence gives its words to 'he' or 'she' rather than a name."""
+    return bool(PRONOUN_SPEAKER.search(evidence))
 
 
 def person_key(name: str) -> str:
@@ -144,23 +177,33 @@ def country(value: str | None) -> str | None:
     key = unidecode(value).lower().strip()
     key = re.sub(r"^the\s+", "", key)
     key = re.sub(r"['’]s$", "", key)
-    return COUNTRY_LOOKUP.get(key) or COUNTRY_LOOKUP.get(key.rstrip("s")) or value
+    return COUNTRY_LOOKUP.get(key) or COUNTRY_LOOKUP.get(key.replace(".", "")) or COUNTRY_LOOKUP.get(key.rstrip("s")) or value
 
 
-def reference_date(published: str | None, text: str) -> date | None:
-    """The date relative expressions refer to: the publication date, else the latest full date in the text."""
+@dataclass(frozen=True)
+class Reference:
+    """The day relative dates are read against. A publication date is exact: 'Wednesday' is the
+    latest Wednesday up to it. A date merely found on the page is approximate: the nearest one."""
+
+    day: date
+    exact: bool = True
+
+
+def reference_date(published: str | None, text: str) -> Reference | None:
+    """The publication date, else the latest full date on the page (pass the raw page:
+    captions and datelines carry dates the body lacks)."""
     if published:
-        return date.fromisoformat(published)
+        return Reference(date.fromisoformat(published))
     found = []
     for match in FULL_DATE.finditer(text):
         try:
             found.append(date_parser.parse(match.group(0).replace("Sept", "Sep")).date())
         except (ValueError, OverflowError):
             continue
-    return max(found) if found else None
+    return Reference(max(found), exact=False) if found else None
 
 
-def resolve_date(value: str | None, reference: date | None) -> str | None:
+def resolve_date(value: str | None, reference: Reference | None) -> str | None:
     """An ISO date for what the article wrote ('Wednesday', 'on Sep 13', '2023-09-13'), or None.
 
     A weekday is the latest such day on or before the reference date, as news
@@ -170,18 +213,29 @@ def resolve_date(value: str | None, reference: date | None) -> str | None:
     value = clean(value)
     if value is None:
         return None
+    resolved = _resolve(value, reference)
+    if resolved and reference and abs((date.fromisoformat(resolved) - reference.day).days) > PLAUSIBLE_DAYS:
+        return None  # a year the model made up, or 'since 2022' read as a date
+    return resolved
+
+
+def _resolve(value: str, reference: Reference | None) -> str | None:
     lowered = value.lower()
     if reference is not None:
+        day = reference.day
         if "yesterday" in lowered:
-            return (reference - timedelta(days=1)).isoformat()
+            return (day - timedelta(days=1)).isoformat()
         if "today" in lowered or "tonight" in lowered:
-            return reference.isoformat()
+            return day.isoformat()
         for index, weekday in enumerate(WEEKDAYS):
             if re.search(rf"\b{weekday}\b", lowered) and not re.search(r"\d", lowered):
-                return (reference - timedelta(days=(reference.weekday() - index) % 7)).isoformat()
-    if not re.search(r"\d", lowered):
-        return None
-    default = datetime(reference.year if reference else 1900, 1, 1)
+                back = (day.weekday() - index) % 7
+                if not reference.exact and 7 - back < back:
+                    return (day + timedelta(days=7 - back)).isoformat()
+                return (day - timedelta(days=back)).isoformat()
+    if not re.search(r"\d{4}-\d{2}-\d{2}", lowered) and not (MONTH.search(lowered) and re.search(r"\b\d{1,2}\b", lowered)):
+        return None  # no day to go on ('2022', 'next month')
+    default = datetime(reference.day.year if reference else 1900, 1, 1)
     try:
         parsed = date_parser.parse(value.replace("Sept", "Sep"), default=default, fuzzy=True)
     except (ValueError, OverflowError):
@@ -189,6 +243,28 @@ def resolve_date(value: str | None, reference: date | None) -> str | None:
     if parsed.year == 1900:
         return None
     return parsed.date().isoformat()
+
+
+def date_from(model_value: str | None, evidence: str, reference: Reference | None, stated_in: str | None = None) -> str | None:
+    """The date of a fact: the one date its evidence sentence states, if it states exactly one
+    (verbatim text beats the model's reading of it), else the model's value; with stated_in
+    (the article text), only if the article says it in those words: a launch date the article
+    never gives is the model's guess."""
+    found = {resolve_date(match.group(0), reference) for match in DATE_EXPRESSION.finditer(evidence or "")} - {None}
+    if len(found) == 1:
+        return found.pop()
+    value = clean(model_value)
+    if value is None or (stated_in is not None and value.lower() not in " ".join(stated_in.split()).lower()):
+        return None
+    return resolve_date(value, reference)
+
+
+FIRING = re.compile(r"\bmissiles?\b.*\b(?:fir(?:ed|es|ing)|launch(?:ed|es|ing)|test-fired)\b|\b(?:fir(?:ed|es|ing)|launch(?:ed|es|ing)|test-fired)\b.*\bmissiles?\b", re.IGNORECASE | re.DOTALL)
+
+
+def reports_firing(evidence: str) -> bool:
+    """Whether a sentence reports missiles being fired (not a rocket shown to visitors, not 'missile technology')."""
+    return bool(FIRING.search(evidence))
 
 
 def duration_hours(value: str | None) -> float | None:

@@ -9,12 +9,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from extractor import local_model, store
+from extractor import browse, local_model, store
 from extractor.articles import Article, ArticleError, article_id, read_articles
+from extractor.duplicates import Document, find_copies
 from extractor.extract import ExtractionResult, extract_article
-from extractor.llm import LLMClient, LLMSettings
+from extractor.llm import LLMClient, LLMSettings, describe
 from extractor.merge import merge
 from extractor.prompts import prompt_version
+from schemas import ArticleExtraction
 from extractor.recording import recording, replaying
 
 REPLAY_BASE_URL = "http://127.0.0.1:9/v1"  # never contacted: replayed requests are answered from the cassette
@@ -29,6 +31,8 @@ class RunOptions:
     record: Path | None = None
     replay: Path | None = None
     progress: bool = True
+    prune: bool = False  # forget articles whose files are no longer in the source
+    retry_failed: bool = False  # extract again the articles that failed (or were partial) last time
 
 
 @dataclass
@@ -43,6 +47,8 @@ class RunSummary:
     seconds: float = 0.0
     facts: dict[str, int] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    not_retried: list[str] = field(default_factory=list)  # failed earlier with this model and prompt
 
 
 def embedded_settings(base_url: str) -> LLMSettings:
@@ -50,7 +56,8 @@ def embedded_settings(base_url: str) -> LLMSettings:
 
 
 def run(source: str | Path, db_path: str | Path, options: RunOptions | None = None) -> RunSummary:
-    """Extract every article under source into the database at db_path and rebuild the merged facts."""
+    """Extract every new article under source into the database at db_path, then rebuild the merged
+    facts from every article the database holds (earlier runs' included; see RunOptions.prune)."""
     options = options or RunOptions()
     started = time.monotonic()
     summary = RunSummary()
@@ -71,8 +78,15 @@ def run(source: str | Path, db_path: str | Path, options: RunOptions | None = No
         else:
             articles.append(item)
 
-    pending = [a for a in articles if store.stored_extraction(db, a.id, model, version) is None]
-    summary.reused = len(articles) - len(pending)
+    pending = []
+    for article in articles:
+        status = store.attempt_status(db, article.id, model, version)
+        if status == "ok":
+            summary.reused += 1
+        elif status in ("failed", "partial") and not options.retry_failed:
+            summary.not_retried.append(article.path)
+        else:
+            pending.append(article)
     with ExitStack() as stack:
         if pending:
             if settings is None:
@@ -86,7 +100,10 @@ def run(source: str | Path, db_path: str | Path, options: RunOptions | None = No
         bar = tqdm(pending, desc="articles", unit="article", disable=not options.progress)
         for article in bar:
             bar.set_postfix_str(Path(article.path).name)
-            result = extract_article(article, client)
+            try:
+                result = extract_article(article, client)
+            except Exception as error:  # one article's unexpected fault must not stop the batch
+                result = ExtractionResult(ArticleExtraction(), errors=[f"unexpected error: {describe(error)}"])
             store.save_article(db, article_row(article, result, model, version), result.extraction if result.status != "failed" else None)
             setattr(summary, result.status, getattr(summary, result.status) + 1)
             summary.prompt_tokens += result.usage.prompt_tokens
@@ -96,8 +113,13 @@ def run(source: str | Path, db_path: str | Path, options: RunOptions | None = No
                 summary.failures.append((article.path, "; ".join(result.errors)))
     summary.ok += summary.reused
 
-    extractions = store.current_extractions(db, [a.id for a in articles], model, version)
-    summary.facts = store.write_merged(db, merge(extractions))
+    if options.prune:
+        summary.pruned = store.prune(db, {a.path for a in articles} | {str(path) for path, _ in summary.failures})
+    extractions, rows = store.merge_inputs(db)
+    copies = find_copies([Document(row["id"], row["text"], row["published"]) for row in rows])
+    store.set_copies(db, copies)
+    summary.facts = store.write_merged(db, merge(extractions, copies))
+    browse.write_metadata(db_path)
     summary.seconds = time.monotonic() - started
     return summary
 

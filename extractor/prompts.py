@@ -20,16 +20,18 @@ PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 @dataclass(frozen=True)
 class Question:
-    """One focused question: a template name and the part of the schema it fills."""
+    """One focused question: a template name, the part of the schema it fills, and the words whose
+    sentences are listed in the question (a small model finds facts far better in a short list)."""
 
     name: str
     response_model: type[BaseModel]
+    focus: tuple[str, ...] = ()
 
 
 QUESTIONS = (
     Question("people", PeopleAnswer),
-    Question("launches", LaunchesAnswer),
-    Question("sanctions", SanctionsAnswer),
+    Question("launches", LaunchesAnswer, focus=("missile", "launch", "fired")),
+    Question("sanctions", SanctionsAnswer, focus=("sanction",)),
     Question("summit", SummitAnswer),
 )
 
@@ -46,11 +48,12 @@ def prompt_version() -> str:
     return f"{(PROMPTS_DIR / 'VERSION').read_text().strip()}-{digest}"
 
 
-def messages_for(text: str, published: str | None, question: Question) -> list[dict]:
+def messages_for(text: str, published: str | None, question: Question, sentences: list[str] = ()) -> list[dict]:
     """System rules, then the article, then the question last, so every question about
     one article shares the same prompt prefix and a local server re-uses its cache."""
     article = template("article").format(text=text, published=published or "date unknown")
+    listed = "\n".join(f"{number}. {sentence}" for number, sentence in enumerate(sentences, 1))
     return [
         {"role": "system", "content": template("system").strip()},
-        {"role": "user", "content": article + "\n" + template(question.name).strip()},
+        {"role": "user", "content": article + "\n" + template(question.name).strip().format(sentences=listed)},
     ]

@@ -9,10 +9,12 @@ the stored extractions after every run.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import sqlite_utils
 
+from extractor import browse
 from extractor.merge import Merged
 from schemas import ArticleExtraction
 
@@ -20,7 +22,7 @@ ARTICLE_COLUMNS = {
     "id": str, "path": str, "title": str, "outlet": str, "published": str, "text": str,
     "status": str, "error": str, "model": str, "prompt_version": str, "attempts": int,
     "prompt_tokens": int, "completion_tokens": int, "cached_tokens": int, "seconds": float,
-    "raw_chars": int, "text_chars": int, "dropped_items": int, "extracted_at": str,
+    "raw_chars": int, "text_chars": int, "dropped_items": int, "extracted_at": str, "duplicate_of": str,
 }
 
 FACT_TABLES = {
@@ -55,6 +57,19 @@ INDEXES = {
 }
 
 
+@contextmanager
+def writing(db: sqlite_utils.Database):
+    """One write transaction, its lock taken up front (BEGIN IMMEDIATE): a second run writing the
+    same database waits on the busy timeout instead of failing half-way through a transaction."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
 def open_database(path: str) -> sqlite_utils.Database:
     """Open (and create if needed) a database; WAL lets Datasette read while a run writes."""
     db = sqlite_utils.Database(path)
@@ -66,7 +81,7 @@ def open_database(path: str) -> sqlite_utils.Database:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    with db.atomic():
+    with writing(db):
         db.table("articles").create(ARTICLE_COLUMNS, pk="id", if_not_exists=True)
         db.table("extractions").create(
             {"article_id": str, "model": str, "prompt_version": str, "data": str, "created": str},
@@ -79,22 +94,23 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for name, indexes in INDEXES.items():
             for columns in indexes:
                 db.table(name).create_index(columns, if_not_exists=True)
+        browse.prepare(db)
 
 
-def stored_extraction(db: sqlite_utils.Database, article_id: str, model: str, prompt_version: str) -> ArticleExtraction | None:
-    """A finished extraction of this exact text by this model and prompt version, if there is one."""
-    rows = list(db.query(
-        "select data from extractions e join articles a on a.id = e.article_id "
-        "where e.article_id = ? and e.model = ? and e.prompt_version = ? and a.status = 'ok'",
-        [article_id, model, prompt_version],
-    ))
-    return ArticleExtraction.model_validate_json(rows[0]["data"]) if rows else None
+def attempt_status(db: sqlite_utils.Database, article_id: str, model: str, prompt_version: str) -> str | None:
+    """How this exact text last fared with this model and prompt version: ok, partial, failed, or None if never tried."""
+    rows = list(db.query("select status from articles where id = ? and model = ? and prompt_version = ?", [article_id, model, prompt_version]))
+    return rows[0]["status"] if rows else None
 
 
 def save_article(db: sqlite_utils.Database, row: dict, extraction: ArticleExtraction | None) -> None:
-    """Write one article's row and (if any) its extraction together, or neither."""
+    """Write one article's row and (if any) its extraction together, or neither.
+
+    An earlier version of the same file (same path, other content) is replaced.
+    """
     row = {**row, "extracted_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    with db.atomic():
+    with writing(db):
+        remove_articles(db, [r["id"] for r in db.query("select id from articles where path = ? and id != ?", [row["path"], row["id"]])])
         db.table("articles").upsert(row, pk="id", alter=True)
         if extraction is not None:
             db.table("extractions").upsert(
@@ -104,20 +120,44 @@ def save_article(db: sqlite_utils.Database, row: dict, extraction: ArticleExtrac
             )
 
 
-def current_extractions(db: sqlite_utils.Database, article_ids: list[str], model: str, prompt_version: str) -> dict[str, ArticleExtraction]:
-    """The extractions the merged tables are built from: this model and prompt version, these articles."""
-    placeholders = ",".join("?" * len(article_ids))
-    rows = db.query(
-        f"select article_id, data from extractions where model = ? and prompt_version = ? and article_id in ({placeholders})",
-        [model, prompt_version, *article_ids],
-    )
-    return {row["article_id"]: ArticleExtraction.model_validate_json(row["data"]) for row in rows}
+def remove_articles(db: sqlite_utils.Database, article_ids: list[str]) -> None:
+    for article_id in article_ids:
+        db.execute("delete from extractions where article_id = ?", [article_id])
+        db.execute("delete from evidence where article_id = ?", [article_id])
+        db.execute("delete from conflicts where article_id = ?", [article_id])
+        db.execute("update articles set duplicate_of = null where duplicate_of = ?", [article_id])
+        db.execute("delete from articles where id = ?", [article_id])
+
+
+def prune(db: sqlite_utils.Database, keep_paths: set[str]) -> list[str]:
+    """Remove the articles whose files are not among keep_paths; returns their paths."""
+    gone = [row for row in db.query("select id, path from articles") if row["path"] not in keep_paths]
+    with writing(db):
+        remove_articles(db, [row["id"] for row in gone])
+    return sorted(row["path"] for row in gone)
+
+
+def merge_inputs(db: sqlite_utils.Database) -> tuple[dict[str, ArticleExtraction], list[dict]]:
+    """Every extracted article's latest extraction, and the articles themselves (for copy detection)."""
+    rows = list(db.query(
+        "select a.id, a.text, a.published, e.data from articles a join extractions e "
+        "on e.article_id = a.id and e.model = a.model and e.prompt_version = a.prompt_version "
+        "where a.status in ('ok', 'partial') order by a.id"
+    ))
+    return {row["id"]: ArticleExtraction.model_validate_json(row["data"]) for row in rows}, rows
+
+
+def set_copies(db: sqlite_utils.Database, copies: dict[str, str]) -> None:
+    with writing(db):
+        db.execute("update articles set duplicate_of = null")
+        for copy, original in copies.items():
+            db.execute("update articles set duplicate_of = ? where id = ?", [original, copy])
 
 
 def write_merged(db: sqlite_utils.Database, merged: Merged) -> dict[str, int]:
     """Replace every fact table with the merged rows in one transaction; returns rows per table."""
     counts = {}
-    with db.atomic():
+    with writing(db):
         for name in reversed(list(FACT_TABLES)):
             db.execute(f"delete from [{name}]")
         for name in FACT_TABLES:

@@ -21,7 +21,9 @@ EVIDENCE_DESCRIPTION = (
 class Evidenced(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    evidence: str = Field(description=EVIDENCE_DESCRIPTION, min_length=8, max_length=400)
+    # The length cap binds the model (it is in the JSON schema) but not the stored value,
+    # which grounding replaces with the source sentence, however long that is.
+    evidence: str = Field(description=EVIDENCE_DESCRIPTION, min_length=8, json_schema_extra={"maxLength": 400})
     # Filled in code by grounding (character offsets of the evidence in the article), never asked of the model.
     start: SkipJsonSchema[int | None] = None
     end: SkipJsonSchema[int | None] = None
@@ -74,7 +76,9 @@ class SanctionsStatement(Evidenced):
     organization: str | None = Field(description="The body the speaker speaks for, e.g. 'U.S. State Department' or 'United Nations'.", max_length=100)
     country: str | None = Field(description="The speaker's country, or null for an international body.", max_length=60)
     stance: Stance = Field(description="What the statement says about sanctions.")
-    quote: str = Field(description="The speaker's words about sanctions, copied exactly from the article.", min_length=8, max_length=400)
+    quote: str = Field(
+        description="The speaker's words about sanctions, copied exactly from the article.", min_length=8, json_schema_extra={"maxLength": 400}
+    )
 
 
 OutcomeKind = Literal["agreement", "pledge", "planned visit", "statement"]

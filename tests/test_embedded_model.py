@@ -7,6 +7,7 @@ from extractor import pipeline, store
 ARTICLE = """ date 2024-03-05 Leaders of Norland and Sudmark meet in Geneva
 GENEVA (Reuters) - President Alma Rivera of Norland and Prime Minister Tomas Berg of Sudmark met in Geneva on Monday for three hours of talks.
 Berg was accompanied by Foreign Minister Ines Holt. Rivera said the two leaders agreed to reopen the border crossing at Kell.
+"Sudmark will keep its sanctions on Norland grain until the border is open," Holt said.
 Rivera will visit Sudmark next month, Berg told reporters after the talks in Geneva.
 """
 
@@ -18,7 +19,7 @@ def test_the_embedded_model_extracts_a_short_article(tmp_path):
     (tmp_path / "articles" / "geneva.txt").write_text(ARTICLE, encoding="utf-8")
     db_path = tmp_path / "summit.db"
     summary = pipeline.run(tmp_path / "articles", db_path, pipeline.RunOptions(progress=False))
-    assert summary.model_calls >= 4 and summary.failed == 0
+    assert summary.model_calls >= 3 and summary.failed == 0  # people, sanctions (one sentence names them), summit
     db = store.open_database(str(db_path))
     (article,) = db.table("articles").rows
     assert article["status"] in ("ok", "partial") and article["completion_tokens"] > 0

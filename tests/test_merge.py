@@ -94,3 +94,50 @@ def test_two_different_summits_are_kept_apart():
 @given(st.permutations(sorted(ARTICLES)))
 def test_merging_does_not_depend_on_article_order(order):
     assert merge({key: ARTICLES[key] for key in order}).tables == merge(ARTICLES).tables
+
+
+def test_a_copy_links_its_evidence_but_adds_no_source():
+    merged = merge({**ARTICLES, "a3": ARTICLES["a1"]}, copies={"a3": "a1"})
+    launch = rows(merged, "missile_launches")[0]
+    assert launch["sources"] == 2
+    linked = {e["article_id"] for e in rows(merged, "evidence") if e["fact_id"] == launch["id"]}
+    assert linked == {"a1", "a2", "a3"}
+
+
+def test_the_same_leaders_years_apart_are_two_summits():
+    earlier = extraction(summit={**summit("2019-04-25"), "location": "Vladivostok"},
+                         leaders=[leader("Kim Jong Un", "North Korea"), leader("Vladimir Putin", "Russia")])
+    merged = merge({**ARTICLES, "old": earlier})
+    assert sorted(row["date"] for row in rows(merged, "summits")) == ["2019-04-25", "2023-09-13"]
+
+
+def launch(date, count):
+    return {"evidence": f"Missiles were fired, {date}.", "date": date, "count": count, "missile_type": "ballistic missile",
+            "range_class": None, "launch_site": None, "landing_area": None, "reported_by": None}
+
+
+def test_reports_of_one_launch_dated_a_day_apart_are_one_launch_with_the_dispute_kept():
+    base = {"summit": summit("2023-09-13"), "leaders": [leader("Kim Jong Un", "North Korea"), leader("Vladimir Putin", "Russia")]}
+    merged = merge({
+        "x": extraction(**base, missile_launches=[launch("2023-09-13", 2)]),
+        "y": extraction(**base, missile_launches=[launch("2023-09-14", 2)]),
+        "z": extraction(**base, missile_launches=[launch(None, 2)]),
+    })
+    (row,) = rows(merged, "missile_launches")
+    assert row["sources"] == 3 and row["disputed"] == 1
+    assert sorted(c["value"] for c in rows(merged, "conflicts") if c["field"] == "date") == ["2023-09-13", "2023-09-14"]
+
+
+def test_one_planned_visit_described_two_ways_is_one_outcome():
+    base = {"summit": summit("2023-09-13"), "leaders": [leader("Kim Jong Un", "North Korea"), leader("Vladimir Putin", "Russia")]}
+
+    def visit(text):
+        return {"evidence": text, "kind": "planned visit", "description": text}
+
+    merged = merge({
+        "x": extraction(**base, outcomes=[visit("Kim will visit an aircraft plant in Komsomolsk-on-Amur, then Vladivostok."),
+                                          visit("Kim pledged support for Putin.")]),
+        "y": extraction(**base, outcomes=[visit("Putin said Kim planned to tour factories in Komsomolsk-on-Amur and inspect the fleet at Vladivostok.")]),
+    })
+    visits = [row for row in rows(merged, "outcomes") if "Komsomolsk" in row["description"]]
+    assert len(visits) == 1 and visits[0]["sources"] == 2

@@ -41,8 +41,10 @@ EXTRACTION = ArticleExtraction.model_validate({"leaders": [
 def test_an_article_and_its_extraction_are_written_together(tmp_path):
     db = store.open_database(str(tmp_path / "s.db"))
     store.save_article(db, ROW, EXTRACTION)
-    assert store.stored_extraction(db, "a1", "m", "1-x") == EXTRACTION
-    assert store.stored_extraction(db, "a1", "m", "2-y") is None  # another prompt version re-extracts
+    assert store.attempt_status(db, "a1", "m", "1-x") == "ok"
+    assert store.attempt_status(db, "a1", "m", "2-y") is None  # another prompt version re-extracts
+    extractions, _ = store.merge_inputs(db)
+    assert extractions == {"a1": EXTRACTION}
     assert db.table("articles").count == 1 and db.table("extractions").count == 1
 
 
@@ -55,6 +57,17 @@ def test_a_failure_while_saving_leaves_neither_row(tmp_path):
     with pytest.raises(RuntimeError):
         store.save_article(db, ROW, Unserializable())
     assert db.table("articles").count == 0 and db.table("extractions").count == 0
+
+
+def test_an_edited_file_replaces_its_earlier_version_and_prune_forgets_removed_files(tmp_path):
+    db = store.open_database(str(tmp_path / "s.db"))
+    store.save_article(db, ROW, EXTRACTION)
+    store.save_article(db, {**ROW, "id": "a1-edited"}, EXTRACTION)
+    assert [row["id"] for row in db.table("articles").rows] == ["a1-edited"]
+    assert db.table("extractions").count == 1
+    store.save_article(db, {**ROW, "id": "b1", "path": "b.txt"}, EXTRACTION)
+    assert store.prune(db, {"b.txt"}) == ["a.txt"]
+    assert [row["id"] for row in db.table("articles").rows] == ["b1"]
 
 
 def test_writing_merged_facts_replaces_the_previous_ones(tmp_path):
