@@ -177,6 +177,9 @@ def ground_and_normalize(answers: dict, article: Article) -> tuple[ArticleExtrac
 
     statements = []
     for item in filter(None, map(grounded, answers.get("sanctions_statements", []))):
+        if "sanction" not in item["evidence"].lower():
+            drop()  # a sentence that does not mention sanctions is no statement about them
+            continue
         quote = grounder.find(item.get("quote") or "")
         item["quote"] = quote.quote if quote else item["evidence"]
         speaker, _ = normalize.split_title(item.get("speaker") or "")

@@ -23,6 +23,12 @@ ABBREVIATION = re.compile(
     r"(?:\b[A-Z]\.)+$|\b(?:Adm|Gen|Lt|Col|Maj|Capt|Sgt|Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|St|No|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Co)\.$"
 )
 WORD = re.compile(r"[a-z0-9]+")
+# Text that speaks to a model rather than reports news: never evidence of a fact.
+INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:previous|prior|above|earlier|all)\b.{0,20}\binstructions?\b"
+    r"|\byou are (?:an? )?(?:ai|assistant|language model|chatbot)\b|\bsystem prompt\b",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,12 @@ class Grounder:
         needle = canonical(quote)[0].strip(" \"'.,;:…")
         if len(needle) < 8:
             return None
+        span = self._locate(needle)
+        if span is None or INSTRUCTION.search(span.quote):
+            return None
+        return span
+
+    def _locate(self, needle: str) -> Span | None:
         position = self._canonical.find(needle)
         if position >= 0:
             return self._whole_sentences(self._span(position, position + len(needle)))

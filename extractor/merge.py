@@ -148,8 +148,9 @@ def group_by(articles, summit_of: dict[str, str | None]) -> dict[str | None, lis
 def assign_summits(articles, index: PersonIndex) -> dict[str, str | None]:
     """Articles with the same leaders and dates within SAME_SUMMIT_DAYS report one summit.
 
-    An undated report joins its leaders' only summit; an article that names no
-    leaders joins the only summit there is, if there is exactly one.
+    An undated report joins its leaders' only summit; an article that reports a
+    summit but names no leaders joins the only summit there is, if there is
+    exactly one. Facts from an article about no summit belong to none.
     """
     by_leaders: dict[tuple, list[tuple[str, str | None]]] = defaultdict(list)
     for article_id, extraction in articles:
@@ -169,8 +170,9 @@ def assign_summits(articles, index: PersonIndex) -> dict[str, str | None]:
             for article_id, _ in cluster_members:
                 summit_of[article_id] = summit_id
     only = set(summit_of.values())
-    for article_id, _ in articles:
-        summit_of.setdefault(article_id, next(iter(only)) if len(only) == 1 else None)
+    for article_id, extraction in articles:
+        joins_only = len(only) == 1 and extraction.summit is not None  # it reports a summit, naming no leaders
+        summit_of.setdefault(article_id, next(iter(only)) if joins_only else None)
     return summit_of
 
 
