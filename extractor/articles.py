@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -66,17 +67,20 @@ def article_id(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
+ARTICLE_SUFFIXES = (".txt", ".jsonl")
+
+
 def find_article_files(source: str | Path) -> list[Path]:
-    """Article files from a directory (every *.txt in it) or a glob pattern, sorted for a stable order."""
+    """Article files from a directory (every .txt and .jsonl in it), a file or a glob pattern, sorted for a stable order."""
     path = Path(source)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix == ".txt")
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in ARTICLE_SUFFIXES)
     elif path.is_file():
         files = [path]
     else:
         files = sorted(Path(p) for p in glob.glob(str(source), recursive=True) if Path(p).is_file())
     if not files:
-        raise ArticleError(f"{source}: no article files found (expected a directory of .txt files, a file or a glob)")
+        raise ArticleError(f"{source}: no article files found (expected a directory of .txt or .jsonl files, a file or a glob)")
     return files
 
 
@@ -90,18 +94,46 @@ def read_article(path: str | Path) -> Article:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ArticleError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+    return article_from_page(str(path), raw)
+
+
+def article_from_page(where: str, raw: str, published: str | None = None) -> Article:
+    """An Article from a scraped page's text; `where` names it in messages and in the database."""
     if not raw.strip():
-        raise ArticleError(f"{path}: empty file")
-    published = None
-    match = DATE_LINE.match(raw)
+        raise ArticleError(f"{where}: empty file")
     body = raw
+    match = DATE_LINE.match(raw)
     if match:
-        published = match.group(1)
+        published = published or match.group(1)
         body = raw[match.end():]
     text, title = clean_page(body)
     if not text:
-        raise ArticleError(f"{path}: no article text left after removing page furniture")
-    return Article(path=str(path), raw=raw, text=text, title=title, published=published, outlet=guess_outlet(raw))
+        raise ArticleError(f"{where}: no article text left after removing page furniture")
+    return Article(path=where, raw=raw, text=text, title=title, published=published, outlet=guess_outlet(raw))
+
+
+def read_jsonl(path: Path):
+    """Yield (where, Article or ArticleError) for each {id, text, url, published} line, one at a time."""
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(line)
+                text = record["text"]
+                if not isinstance(text, str):
+                    raise TypeError("text is not a string")
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                yield where, ArticleError(f"{where}: not an article record ({error})")
+                continue
+            published = record.get("published")
+            published = str(published)[:10] if published and DATE_LINE.match(f" date {str(published)[:10]}") else None
+            where = f"{path}#{record.get('id', number)}"
+            try:
+                yield where, article_from_page(where, text, published)
+            except ArticleError as error:
+                yield where, error
 
 
 def guess_outlet(raw: str) -> str | None:
@@ -186,9 +218,13 @@ def clean_page(page: str) -> tuple[str, str | None]:
 
 
 def read_articles(source: str | Path):
-    """Yield (path, Article or ArticleError) for every file, so one bad file does not stop the rest."""
+    """Yield (where, Article or ArticleError) for every file or JSONL record, one at a time, so a
+    large corpus is never held in memory and one bad input does not stop the rest."""
     for path in find_article_files(source):
+        if path.suffix == ".jsonl":
+            yield from read_jsonl(path)
+            continue
         try:
-            yield path, read_article(path)
+            yield str(path), read_article(path)
         except ArticleError as error:
-            yield path, error
+            yield str(path), error

@@ -27,19 +27,24 @@ def cli() -> None:
 @click.option("--model", help="Model name on a remote OpenAI-compatible server. Without --model or --base-url the embedded local model is used.")
 @click.option("--base-url", help="OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama (default: $OPENAI_BASE_URL). The key comes from $OPENAI_API_KEY.")
 @click.option("--threads", default=2, show_default=True, help="CPU threads for the embedded model.")
+@click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 256), help="Articles extracted at once: for remote APIs (the embedded model serves one request at a time).")
+@click.option("--max-rpm", type=click.FloatRange(min=0.1), help="At most this many requests a minute, across all concurrent articles (an API's rate limit).")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path), help="Save the real model exchanges of this run to a cassette file.")
 @click.option("--replay", type=click.Path(dir_okay=False, path_type=Path, exists=True), help="Answer model requests from a cassette instead of a model.")
 @click.option("--retry-failed", is_flag=True, help="Extract again the articles that failed or were partial in an earlier run.")
 @click.option("--prune", is_flag=True, help="Remove from the database the articles whose files are not in SOURCE.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(source, db_path, model, base_url, threads, record, replay, retry_failed, prune, quiet) -> None:
+def run(source, db_path, model, base_url, threads, concurrency, max_rpm, record, replay, retry_failed, prune, quiet) -> None:
     """Extract every article in SOURCE (a directory of .txt files, a file or a glob) into the database."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("instructor").setLevel(logging.CRITICAL)  # failures are reported per article instead
     settings = None
     if model or base_url or os.environ.get("OPENAI_BASE_URL"):
         settings = LLMSettings.from_env(model, base_url)
-    options = pipeline.RunOptions(settings=settings, threads=threads, record=record, replay=replay, progress=not quiet, prune=prune, retry_failed=retry_failed)
+    options = pipeline.RunOptions(
+        settings=settings, threads=threads, record=record, replay=replay, progress=not quiet, prune=prune,
+        retry_failed=retry_failed, concurrency=concurrency, max_rpm=max_rpm,
+    )
     try:
         summary = pipeline.run(source, db_path, options)
     except (ArticleError, LocalModelError, FileNotFoundError) as error:
@@ -98,7 +103,10 @@ def print_summary(summary: pipeline.RunSummary, db_path: str) -> None:
         f"model calls: {summary.model_calls}, tokens: {summary.prompt_tokens} prompt + "
         f"{summary.completion_tokens} completion, time: {summary.seconds:.1f} s"
     )
-    click.echo(f"database: {db_path} (browse with: datasette {db_path})")
+    for question, cost in summary.by_question.items():
+        click.echo(f"  {question}: {cost.calls} calls, {cost.prompt_tokens} prompt tokens ({cost.cached_tokens} from cache), "
+                   f"{cost.completion_tokens} completion tokens")
+    click.echo(f"database: {db_path} (browse with: summit-extract browse {db_path})")
 
 
 if __name__ == "__main__":  # pragma: no cover

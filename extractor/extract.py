@@ -29,6 +29,7 @@ class ExtractionResult:
     dropped: int = 0  # items whose evidence was not found in the article
     seconds: float = 0.0
     answered: int = 0  # questions (per chunk) that got an answer
+    usage_by_question: dict[str, Usage] = field(default_factory=dict)  # what each question cost
 
     @property
     def status(self) -> str:
@@ -40,22 +41,26 @@ class ExtractionResult:
 def extract_article(article: Article, client: LLMClient) -> ExtractionResult:
     """Ask every question about the article; a failed question is recorded, the others still count."""
     started = time.monotonic()
-    usage, errors, answers, answered = Usage(), [], {}, 0
+    errors, answers, answered, by_question = [], {}, 0, {}
     for text in chunks(article.text):
         grounder = Grounder(text)
         for question in QUESTIONS:
             sentences = grounder.sentences_with(question.focus) if question.focus else []
             if question.focus and not sentences:
                 continue  # nothing to ask about: no sentence mentions it
+            cost = by_question.setdefault(question.name, Usage())
             try:
-                combine(answers, ask_grounded(client, article, text, question, grounder, usage, sentences))
+                combine(answers, ask_grounded(client, article, text, question, grounder, cost, sentences))
                 answered += 1
             except LLMError as error:
                 errors.append(f"{question.name}: {error}")
     if len(errors) > len(QUESTIONS):  # a long article: report each question's failures once
         errors = sorted({error.split(":")[0] + ": failed on some parts of the article" for error in errors})
     extraction, dropped = ground_and_normalize(answers, article)
-    return ExtractionResult(extraction, usage, errors, dropped, time.monotonic() - started, answered)
+    usage = Usage()
+    for cost in by_question.values():
+        usage.add(cost)
+    return ExtractionResult(extraction, usage, errors, dropped, time.monotonic() - started, answered, by_question)
 
 
 def chunks(text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[str]:

@@ -10,6 +10,8 @@ Output cut by ``max_tokens`` is never parsed: it raises ``TruncatedOutput``.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -56,6 +58,23 @@ class LLMSettings:
         )
 
 
+class RequestPace:
+    """At most `per_minute` requests a minute across all threads: requests are spaced evenly,
+    so a rate-limited API is never exceeded rather than exceeded and retried."""
+
+    def __init__(self, per_minute: float):
+        self.interval = 60.0 / per_minute
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self, **_request) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        time.sleep(start - now)
+
+
 @dataclass
 class Usage:
     """What asking cost: every HTTP attempt counts, re-asks included."""
@@ -95,7 +114,7 @@ def retry_after_seconds(error: BaseException) -> float | None:
 class LLMClient:
     """Asks structured questions through instructor's JSON-schema mode."""
 
-    def __init__(self, settings: LLMSettings):
+    def __init__(self, settings: LLMSettings, pace: RequestPace | None = None):
         self.settings = settings
         self._openai = openai.OpenAI(
             base_url=settings.base_url,
@@ -107,6 +126,8 @@ class LLMClient:
         self._client = instructor.from_openai(self._openai, mode=instructor.Mode.JSON_SCHEMA)
         self._usage = Usage()
         self._client.on("completion:response", self._count)
+        if pace is not None:
+            self._client.on("completion:kwargs", pace.wait)  # before every HTTP attempt, re-asks included
 
     def _count(self, response) -> None:
         usage = getattr(response, "usage", None)

@@ -90,12 +90,17 @@ class PersonIndex:
             countries[key].append(country)
             if is_leader:
                 leaders.add(key)
-        tokens = {key: normalize.name_tokens(most_common(names)) for key, names in forms.items()}
+        tokens = {key: set(normalize.name_tokens(most_common(names))) for key, names in forms.items()}
         self._canonical: dict[str, str] = {}
+        roots_with: dict[str, set[str]] = defaultdict(set)  # name word -> the full names containing it
         for key in sorted(forms, key=lambda k: (len(tokens[k]), k), reverse=True):
-            fuller = [other for other in self._roots() if set(tokens[key]) < set(tokens[other])]
+            candidates = set.intersection(*(roots_with[token] for token in tokens[key])) if tokens[key] else set()
+            fuller = sorted(other for other in candidates if tokens[key] < tokens[other])
             preferred = [other for other in fuller if other in leaders] or fuller
             self._canonical[key] = preferred[0] if len(preferred) == 1 else key
+            if self._canonical[key] == key:
+                for token in tokens[key]:
+                    roots_with[token].add(key)
         self.people: dict[str, dict] = {}
         for key in sorted(forms):
             root = self._canonical[key]
@@ -108,9 +113,6 @@ class PersonIndex:
             person["id"] = slug(person["name"])
             person["country"] = most_common(person["countries"])
             person["aliases"] = sorted(set(person["forms"]))
-
-    def _roots(self) -> list[str]:
-        return sorted({root for key, root in self._canonical.items() if key == root})
 
     def person(self, name: str) -> dict:
         return self.people[self._canonical[normalize.person_key(name)]]
@@ -310,13 +312,15 @@ def similar_groups(
         return names is not None and len(names(first) & names(second)) >= 2
 
     groups: list[list[Claim]] = []
+    by_key: dict[str, list[list[Claim]]] = defaultdict(list)
     for claim in sorted(claims, key=lambda c: (key(c), text(c), c.article_id)):
-        for group in groups:
-            if key(group[0]) == key(claim) and same(group[0], claim):
+        for group in by_key[key(claim)]:
+            if same(group[0], claim):
                 group.append(claim)
                 break
         else:
-            groups.append([claim])
+            by_key[key(claim)].append([claim])
+            groups.append(by_key[key(claim)][-1])
     return groups
 
 

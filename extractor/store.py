@@ -83,6 +83,12 @@ def open_database(path: str) -> sqlite_utils.Database:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     with writing(db):
         db.table("articles").create(ARTICLE_COLUMNS, pk="id", if_not_exists=True)
+        db.table("question_costs").create(
+            {"article_id": str, "question": str, "calls": int, "prompt_tokens": int, "completion_tokens": int, "cached_tokens": int},
+            pk=("article_id", "question"),
+            foreign_keys=[("article_id", "articles", "id")],
+            if_not_exists=True,
+        )
         db.table("extractions").create(
             {"article_id": str, "model": str, "prompt_version": str, "data": str, "created": str},
             pk=("article_id", "model", "prompt_version"),
@@ -103,8 +109,8 @@ def attempt_status(db: sqlite_utils.Database, article_id: str, model: str, promp
     return rows[0]["status"] if rows else None
 
 
-def save_article(db: sqlite_utils.Database, row: dict, extraction: ArticleExtraction | None) -> None:
-    """Write one article's row and (if any) its extraction together, or neither.
+def save_article(db: sqlite_utils.Database, row: dict, extraction: ArticleExtraction | None, costs: dict | None = None) -> None:
+    """Write one article's row, its extraction (if any) and what each question cost, together or not at all.
 
     An earlier version of the same file (same path, other content) is replaced.
     """
@@ -112,6 +118,12 @@ def save_article(db: sqlite_utils.Database, row: dict, extraction: ArticleExtrac
     with writing(db):
         remove_articles(db, [r["id"] for r in db.query("select id from articles where path = ? and id != ?", [row["path"], row["id"]])])
         db.table("articles").upsert(row, pk="id", alter=True)
+        db.execute("delete from question_costs where article_id = ?", [row["id"]])
+        db.table("question_costs").insert_all(
+            {"article_id": row["id"], "question": question, "calls": cost.calls, "prompt_tokens": cost.prompt_tokens,
+             "completion_tokens": cost.completion_tokens, "cached_tokens": cost.cached_tokens}
+            for question, cost in (costs or {}).items()
+        )
         if extraction is not None:
             db.table("extractions").upsert(
                 {"article_id": row["id"], "model": row["model"], "prompt_version": row["prompt_version"],
@@ -123,6 +135,7 @@ def save_article(db: sqlite_utils.Database, row: dict, extraction: ArticleExtrac
 def remove_articles(db: sqlite_utils.Database, article_ids: list[str]) -> None:
     for article_id in article_ids:
         db.execute("delete from extractions where article_id = ?", [article_id])
+        db.execute("delete from question_costs where article_id = ?", [article_id])
         db.execute("delete from evidence where article_id = ?", [article_id])
         db.execute("delete from conflicts where article_id = ?", [article_id])
         db.execute("update articles set duplicate_of = null where duplicate_of = ?", [article_id])

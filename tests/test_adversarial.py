@@ -8,7 +8,8 @@ from extractor import pipeline, store
 from extractor.articles import read_article
 from extractor.extract import extract_article
 from extractor.llm import LLMClient, LLMSettings
-from tests.conftest import ROOT, completion
+from tests.conftest import ROOT
+from tests.fake_openai import completion
 
 FIXTURES = ROOT / "tests" / "fixtures" / "adversarial"
 CASSETTE = ROOT / "tests" / "cassettes" / "adversarial.yaml"

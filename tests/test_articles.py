@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from extractor.articles import ArticleError, article_id, clean_page, find_article_files, read_article
@@ -69,3 +71,24 @@ def test_find_article_files_from_directory_glob_and_nothing(tmp_path):
     assert [p.name for p in find_article_files(str(tmp_path / "a*"))] == ["a.txt"]
     with pytest.raises(ArticleError, match="no article files"):
         find_article_files(tmp_path / "missing")
+
+
+def test_jsonl_records_are_read_one_by_one_with_bad_lines_reported(tmp_path):
+    from extractor.articles import read_articles
+
+    path = tmp_path / "corpus.jsonl"
+    page = "\n".join(BODY)
+    path.write_text("\n".join([
+        json.dumps({"id": "r1", "text": page, "url": "https://example.org/1", "published": "2024-05-06T10:00:00Z"}),
+        "{not json",
+        json.dumps({"id": "r3", "url": "https://example.org/3"}),
+        "",
+        json.dumps({"id": "r5", "text": "   "}),
+    ]), encoding="utf-8")
+    records = read_articles(path)
+    where, article = next(records)  # a generator: records are read as they are used
+    assert where == f"{path}#r1" and article.published == "2024-05-06" and BODY[0] in article.text
+    rest = list(records)
+    assert [where for where, _ in rest] == [f"{path}:2", f"{path}:3", f"{path}#r5"]
+    assert all(isinstance(error, ArticleError) for _, error in rest)
+    assert "not an article record" in str(rest[0][1]) and "empty" in str(rest[2][1])

@@ -3,7 +3,7 @@ import json
 from extractor.articles import Article
 from extractor.extract import extract_article
 from extractor.llm import LLMClient, LLMSettings
-from tests.conftest import completion
+from tests.fake_openai import completion
 
 TEXT = (
     "North Korean leader Kim Jong Un and Russian President Vladimir Putin met at the Vostochny Cosmodrome on Wednesday.\n"

@@ -4,7 +4,7 @@ import pytest
 
 from extractor.llm import LLMClient, LLMError, LLMSettings, TruncatedOutput
 from schemas import LaunchesAnswer
-from tests.conftest import completion
+from tests.fake_openai import completion
 
 GOOD = json.dumps({"missile_launches": [{
     "evidence": "North Korea fired two ballistic missiles toward the sea.", "date": "Wednesday", "count": 2,

@@ -13,7 +13,8 @@ import pytest
 from extractor import pipeline, store
 from extractor.llm import LLMClient, LLMError, LLMSettings
 from schemas import LaunchesAnswer
-from tests.conftest import ROOT, completion
+from tests.conftest import ROOT
+from tests.fake_openai import completion, valid_answer
 from tests.test_llm import GOOD, MESSAGES
 
 FAKE_KEY = "sk-test-FAKE-0123456789abcdef"
@@ -77,9 +78,9 @@ def test_an_article_whose_requests_fail_is_recorded_and_the_batch_goes_on(script
     def flaky(request):
         if "meeting 1." in request["messages"][1]["content"]:
             return {"choices": "not a completion"}
-        return json.loads(json.dumps(valid(request)))
+        return valid_answer(request)
 
-    from tests.conftest import valid_answer as valid
+
     scripted_server.answer(flaky)
     summary = pipeline.run(articles, tmp_path / "s.db", options(scripted_server))
     assert (summary.ok, summary.failed) == (2, 1)
@@ -214,3 +215,16 @@ def test_the_api_key_is_never_written_anywhere(scripted_server, tmp_path):
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert FAKE_KEY.encode() not in path.read_bytes(), path
+
+
+def test_concurrent_articles_finish_sooner_and_keep_to_the_rate_limit(scripted_server, tmp_path):
+    articles = write_articles(tmp_path / "articles", 16)
+    scripted_server.answer_every_question()
+    scripted_server.delay = 0.3
+    scripted_server.max_per_second = 20
+    started = time.monotonic()
+    summary = pipeline.run(articles, tmp_path / "s.db", options(scripted_server, concurrency=8, max_rpm=900))
+    elapsed = time.monotonic() - started
+    assert summary.ok == 16 and summary.model_calls == 32  # people and summit questions for each
+    assert elapsed < 32 * 0.3 / 3  # one at a time would take 9.6 s of server latency alone
+    assert scripted_server.rate_violations == 0
