@@ -17,23 +17,11 @@ from pathlib import Path
 
 from extractor import pipeline
 from extractor.llm import LLMSettings
-from tests.fake_openai import ScriptedServer
+from tests.fake_openai import ScriptedServer, write_articles
 
 LATENCY = 2.0
 ARTICLES = 200
 SAMPLE = 10
-
-
-def write_corpus(folder: Path, count: int) -> Path:
-    folder.mkdir(parents=True)
-    for number in range(count):
-        (folder / f"article{number:04d}.txt").write_text(
-            f" date 2024-03-05 Leaders meet in Geneva\nPresident Alma Rivera of Norland met Prime Minister Tomas Berg "
-            f"of Sudmark in Geneva on Monday, meeting {number}.\nRivera said both sides agreed to reopen the border, "
-            f"Berg told reporters in Geneva.\n",
-            encoding="utf-8",
-        )
-    return folder
 
 
 def timed_run(server: ScriptedServer, source: Path, db: Path, **options) -> tuple[float, pipeline.RunSummary]:
@@ -50,8 +38,8 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as folder:
             folder = Path(folder)
-            sample = write_corpus(folder / "sample", SAMPLE)
-            corpus = write_corpus(folder / "corpus", ARTICLES)
+            sample = write_articles(folder / "sample", SAMPLE)
+            corpus = write_articles(folder / "corpus", ARTICLES)
             sequential, summary = timed_run(server, sample, folder / "sequential.db")
             estimate = sequential / SAMPLE * ARTICLES
             print(f"sequential: {SAMPLE} articles, {summary.model_calls} requests in {sequential:.1f} s "

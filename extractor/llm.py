@@ -15,15 +15,18 @@ import time
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import instructor
-import openai
-from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 Answer = TypeVar("Answer", bound=BaseModel)
 
-TRANSPORT_FAULTS = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError)
+
+def transport_faults() -> tuple[type[Exception], ...]:
+    """The openai errors worth sending again. (openai is imported when first needed: it takes
+    over half a second, and a run that finds nothing new to extract never needs it.)"""
+    import openai
+
+    return openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError
 
 
 class LLMError(RuntimeError):
@@ -92,13 +95,15 @@ class Usage:
 
 
 def root_cause(error: BaseException) -> BaseException:
+    from instructor.core.exceptions import InstructorRetryException
+
     while isinstance(error, InstructorRetryException) and error.__cause__ is not None:
         error = error.__cause__
     return error
 
 
 def is_transport_fault(error: BaseException) -> bool:
-    return isinstance(root_cause(error), TRANSPORT_FAULTS)
+    return isinstance(root_cause(error), transport_faults())
 
 
 def retry_after_seconds(error: BaseException) -> float | None:
@@ -115,6 +120,9 @@ class LLMClient:
     """Asks structured questions through instructor's JSON-schema mode."""
 
     def __init__(self, settings: LLMSettings, pace: RequestPace | None = None):
+        import instructor
+        import openai
+
         self.settings = settings
         self._openai = openai.OpenAI(
             base_url=settings.base_url,
@@ -147,6 +155,9 @@ class LLMClient:
 
     def ask(self, messages: list[dict], response_model: type[Answer], context: dict | None = None) -> tuple[Answer, Usage]:
         """Send one question; return the validated answer and what it cost, or raise LLMError."""
+        import openai
+        from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
         self._usage = Usage()
         retrying = Retrying(
             retry=retry_if_exception(is_transport_fault),
@@ -171,7 +182,7 @@ class LLMClient:
             ) from error
         except InstructorRetryException as error:
             cause = root_cause(error)
-            if isinstance(cause, TRANSPORT_FAULTS):
+            if isinstance(cause, transport_faults()):
                 raise LLMError(
                     f"server unreachable or failing after {self.settings.transport_attempts} attempts: {describe(cause)}"
                 ) from error

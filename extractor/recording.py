@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-import vcr
 
 SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization", "openai-project", "cookie", "set-cookie"]
 NOTE_HEADER = "x-summit-extract-recording"
@@ -22,6 +21,8 @@ NOTE_HEADER = "x-summit-extract-recording"
 @contextmanager
 def recording(path: str | Path, model: str):
     """Record every chat-completion exchange of the block into a fresh cassette at path."""
+    import vcr
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
@@ -49,6 +50,8 @@ def recording(path: str | Path, model: str):
 @contextmanager
 def replaying(path: str | Path):
     """Answer the block's requests from a cassette; a request not in it fails loudly."""
+    import vcr
+
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no such recording")
     player = vcr.VCR(record_mode="none", match_on=["method", "path", "body"])

@@ -32,6 +32,19 @@ def valid_answer(request: dict) -> dict:
     return completion(json.dumps(answers[name]))
 
 
+def write_articles(folder, count, prefix="Geneva"):
+    """`count` short article files about one made-up summit, each distinct ('meeting N')."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(count):
+        (folder / f"{prefix.lower()}{number:02d}.txt").write_text(
+            f" date 2024-03-05 Leaders meet in {prefix}\n"
+            f"President Alma Rivera of Norland met Prime Minister Tomas Berg of Sudmark in {prefix} on Monday, meeting {number}.\n"
+            f"Rivera said Norland and Sudmark agreed to reopen the border at Kell, Berg told reporters in {prefix}.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
 class ScriptedServer:
     """An OpenAI-compatible server on 127.0.0.1 that answers from a script.
 

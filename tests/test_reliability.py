@@ -14,7 +14,7 @@ from extractor import pipeline, store
 from extractor.llm import LLMClient, LLMError, LLMSettings
 from schemas import LaunchesAnswer
 from tests.conftest import ROOT
-from tests.fake_openai import completion, valid_answer
+from tests.fake_openai import completion, valid_answer, write_articles
 from tests.test_llm import GOOD, MESSAGES
 
 FAKE_KEY = "sk-test-FAKE-0123456789abcdef"
@@ -53,18 +53,6 @@ def test_backoff_grows_without_retry_after(scripted_server):
         client(scripted_server, transport_attempts=4, max_backoff=0.4).ask(MESSAGES, LaunchesAnswer)
     assert len(scripted_server.requests) == 4
     assert time.monotonic() - started >= 0.4  # three waits, bounded by max_backoff each
-
-
-def write_articles(folder, count, prefix="Geneva"):
-    folder.mkdir(parents=True, exist_ok=True)
-    for number in range(count):
-        (folder / f"{prefix.lower()}{number:02d}.txt").write_text(
-            f" date 2024-03-05 Leaders meet in {prefix}\n"
-            f"President Alma Rivera of Norland met Prime Minister Tomas Berg of Sudmark in {prefix} on Monday, meeting {number}.\n"
-            f"Rivera said Norland and Sudmark agreed to reopen the border at Kell, Berg told reporters in {prefix}.\n",
-            encoding="utf-8",
-        )
-    return folder
 
 
 def options(server, **kwargs):
