@@ -29,21 +29,25 @@ def cli() -> None:
 @click.option("--threads", default=2, show_default=True, help="CPU threads for the embedded model.")
 @click.option("--concurrency", default=1, show_default=True, type=click.IntRange(1, 256), help="Articles extracted at once: for remote APIs (the embedded model serves one request at a time).")
 @click.option("--max-rpm", type=click.FloatRange(min=0.1), help="At most this many requests a minute, across all concurrent articles (an API's rate limit).")
+@click.option("--batch", is_flag=True, help="Send new articles through the OpenAI Batch API; run the same command later to collect the answers.")
+@click.option("--wait", is_flag=True, help="With --batch: poll until the answers are in, and store them.")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path), help="Save the real model exchanges of this run to a cassette file.")
 @click.option("--replay", type=click.Path(dir_okay=False, path_type=Path, exists=True), help="Answer model requests from a cassette instead of a model.")
 @click.option("--retry-failed", is_flag=True, help="Extract again the articles that failed or were partial in an earlier run.")
 @click.option("--prune", is_flag=True, help="Remove from the database the articles whose files are not in SOURCE.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(source, db_path, model, base_url, threads, concurrency, max_rpm, record, replay, retry_failed, prune, quiet) -> None:
+def run(source, db_path, model, base_url, threads, concurrency, max_rpm, batch, wait, record, replay, retry_failed, prune, quiet) -> None:
     """Extract every article in SOURCE (a directory of .txt files, a file or a glob) into the database."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("instructor").setLevel(logging.CRITICAL)  # failures are reported per article instead
     settings = None
     if model or base_url or os.environ.get("OPENAI_BASE_URL"):
         settings = LLMSettings.from_env(model, base_url)
+    if batch and settings is None:
+        raise click.UsageError("--batch needs a remote API that offers batches: give --model (and --base-url if not OpenAI)")
     options = pipeline.RunOptions(
         settings=settings, threads=threads, record=record, replay=replay, progress=not quiet, prune=prune,
-        retry_failed=retry_failed, concurrency=concurrency, max_rpm=max_rpm,
+        retry_failed=retry_failed, concurrency=concurrency, max_rpm=max_rpm, batch=batch, wait=wait,
     )
     try:
         summary = pipeline.run(source, db_path, options)
@@ -95,6 +99,10 @@ def print_summary(summary: pipeline.RunSummary, db_path: str) -> None:
         click.echo(f"  {path}: {error}", err=True)
     if summary.not_retried:
         click.echo(f"{len(summary.not_retried)} articles failed in an earlier run and were not retried (use --retry-failed)")
+    for batch_id in summary.batches_submitted:
+        click.echo(f"submitted batch {batch_id}")
+    if summary.batches_waiting:
+        click.echo(f"waiting for batches {', '.join(summary.batches_waiting)}: run the same command again later (or add --wait)")
     if summary.pruned:
         click.echo(f"pruned {len(summary.pruned)} articles whose files are gone: {', '.join(summary.pruned)}")
     facts = ", ".join(f"{table} {count}" for table, count in summary.facts.items())

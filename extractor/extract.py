@@ -42,25 +42,36 @@ def extract_article(article: Article, client: LLMClient) -> ExtractionResult:
     """Ask every question about the article; a failed question is recorded, the others still count."""
     started = time.monotonic()
     errors, answers, answered, by_question = [], {}, 0, {}
-    for text in chunks(article.text):
+    for _, text, question, sentences, grounder in planned_questions(article):
+        cost = by_question.setdefault(question.name, Usage())
+        try:
+            combine(answers, ask_grounded(client, article, text, question, grounder, cost, sentences))
+            answered += 1
+        except LLMError as error:
+            errors.append(f"{question.name}: {error}")
+    return finish(article, answers, errors, answered, by_question, time.monotonic() - started)
+
+
+def planned_questions(article: Article):
+    """Yield (part number, text, question, listed sentences, grounder) for every question worth
+    asking about each part of the article: a focused question no sentence calls for is skipped."""
+    for part, text in enumerate(chunks(article.text)):
         grounder = Grounder(text)
         for question in QUESTIONS:
             sentences = grounder.sentences_with(question.focus) if question.focus else []
-            if question.focus and not sentences:
-                continue  # nothing to ask about: no sentence mentions it
-            cost = by_question.setdefault(question.name, Usage())
-            try:
-                combine(answers, ask_grounded(client, article, text, question, grounder, cost, sentences))
-                answered += 1
-            except LLMError as error:
-                errors.append(f"{question.name}: {error}")
+            if not question.focus or sentences:
+                yield part, text, question, sentences, grounder
+
+
+def finish(article: Article, answers: dict, errors: list[str], answered: int, by_question: dict[str, Usage], seconds: float) -> ExtractionResult:
+    """Ground and normalize the answers gathered for one article into its result."""
     if len(errors) > len(QUESTIONS):  # a long article: report each question's failures once
         errors = sorted({error.split(":")[0] + ": failed on some parts of the article" for error in errors})
     extraction, dropped = ground_and_normalize(answers, article)
     usage = Usage()
     for cost in by_question.values():
         usage.add(cost)
-    return ExtractionResult(extraction, usage, errors, dropped, time.monotonic() - started, answered, by_question)
+    return ExtractionResult(extraction, usage, errors, dropped, seconds, answered, by_question)
 
 
 def chunks(text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[str]:

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from extractor import browse, local_model, store
 from extractor.articles import Article, ArticleError, article_id, read_articles
+from extractor.batch import BatchRun
 from extractor.duplicates import Document, find_copies
 from extractor.extract import ExtractionResult, extract_article
 from extractor.llm import LLMClient, LLMSettings, RequestPace, Usage, describe
@@ -39,6 +40,9 @@ class RunOptions:
     retry_failed: bool = False  # extract again the articles that failed (or were partial) last time
     concurrency: int = 1  # articles extracted at once (for remote APIs; the embedded model serves one)
     max_rpm: float | None = None  # requests per minute at most, across all threads
+    batch: bool = False  # submit new articles through the OpenAI Batch API; collect on a later run
+    wait: bool = False  # with batch: poll until every batch is answered and collected
+    poll_seconds: float = 30.0
 
 
 @dataclass
@@ -56,6 +60,8 @@ class RunSummary:
     pruned: list[str] = field(default_factory=list)
     not_retried: list[str] = field(default_factory=list)  # failed earlier with this model and prompt
     by_question: dict[str, Usage] = field(default_factory=dict)  # tokens each question (stage) spent
+    batches_submitted: list[str] = field(default_factory=list)
+    batches_waiting: list[str] = field(default_factory=list)  # submitted, not answered yet
 
 
 def embedded_settings(base_url: str) -> LLMSettings:
@@ -100,6 +106,8 @@ def run(source: str | Path, db_path: str | Path, options: RunOptions | None = No
     with ExitStack() as stack:
         results = iter(())
         if first is not None:
+            if settings is None and options.batch:
+                raise ValueError("--batch needs a remote API that offers batches: give --model (and --base-url if not OpenAI)")
             if settings is None:
                 server = stack.enter_context(local_model.start_local_server(threads=options.threads))
                 settings = embedded_settings(server.base_url)
@@ -107,7 +115,11 @@ def run(source: str | Path, db_path: str | Path, options: RunOptions | None = No
                 stack.enter_context(recording(options.record, settings.model))
             if options.replay:
                 stack.enter_context(replaying(options.replay))
-            results = extract_all(itertools.chain([first], pending), settings, options)
+            if options.batch:
+                batches = BatchRun(db, settings, version, options.poll_seconds)
+                results = batches.run(itertools.chain([first], pending), wait=options.wait)
+            else:
+                results = extract_all(itertools.chain([first], pending), settings, options)
         bar = tqdm(desc="articles", unit="article", disable=not options.progress)
         for article, result in results:
             extraction = result.extraction if result.status != "failed" else None
@@ -123,6 +135,8 @@ def run(source: str | Path, db_path: str | Path, options: RunOptions | None = No
             if result.errors:
                 summary.failures.append((article.path, "; ".join(result.errors)))
         bar.close()
+    if options.batch and first is not None:
+        summary.batches_submitted, summary.batches_waiting = batches.submitted, batches.waiting
     summary.ok += summary.reused
 
     if options.prune:

@@ -83,6 +83,12 @@ def open_database(path: str) -> sqlite_utils.Database:
 def ensure_schema(db: sqlite_utils.Database) -> None:
     with writing(db):
         db.table("articles").create(ARTICLE_COLUMNS, pk="id", if_not_exists=True)
+        db.table("batches").create(
+            {"id": str, "status": str, "model": str, "prompt_version": str, "article_ids": str, "requests": int,
+             "submitted_at": str, "collected": int},
+            pk="id",
+            if_not_exists=True,
+        )
         db.table("question_costs").create(
             {"article_id": str, "question": str, "calls": int, "prompt_tokens": int, "completion_tokens": int, "cached_tokens": int},
             pk=("article_id", "question"),

@@ -60,13 +60,29 @@ class ScriptedServer:
         self.delay = 0.0
         self.max_per_second: float | None = None  # answer 429 beyond this rate (a rolling one-second window)
         self.rate_violations = 0
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict] = {}
+        self.batch_polls = 2  # a batch completes on its second status check
         self._recent: list[float] = []
         self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                parts = self.path.strip("/").split("/")  # v1/batches/ID or v1/files/ID/content
+                if parts[1] == "batches" and parts[2] in server.batches:
+                    return self.reply(200, server.poll_batch(parts[2]), {})
+                if parts[1] == "files" and parts[2] in server.files:
+                    return self.reply(200, server.files[parts[2]].decode(), {})
+                return self.reply(404, {"error": "not found"}, {})
+
             def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
+                raw = self.rfile.read(int(self.headers.get("content-length", 0)))
+                if self.path.endswith("/files"):
+                    return self.reply(200, server.store_file(raw, self.headers["content-type"]), {})
+                body = json.loads(raw)
+                if self.path.endswith("/batches"):
+                    return self.reply(200, server.create_batch(body), {})
                 server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
                 if server.over_limit():
                     return self.reply(429, {"error": "rate limit"}, {"retry-after": "1"})
@@ -98,6 +114,40 @@ class ScriptedServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def store_file(self, raw: bytes, content_type: str) -> dict:
+        """Keep an uploaded file (the 'file' part of a multipart upload) and describe it as OpenAI does."""
+        boundary = content_type.split("boundary=")[1].encode()
+        part = next(chunk for chunk in raw.split(b"--" + boundary) if b'name="file"' in chunk)
+        content = part.split(b"\r\n\r\n", 1)[1].rsplit(b"\r\n", 1)[0]
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = content
+        return {"id": file_id, "object": "file", "bytes": len(content), "created_at": 0, "filename": "batch.jsonl",
+                "purpose": "batch", "status": "processed"}
+
+    def create_batch(self, request: dict) -> dict:
+        batch_id = f"batch-{len(self.batches) + 1}"
+        self.batches[batch_id] = {"id": batch_id, "object": "batch", "endpoint": request["endpoint"], "input_file_id": request["input_file_id"],
+                                  "completion_window": request["completion_window"], "created_at": 0, "status": "in_progress", "polls": 0}
+        return {key: value for key, value in self.batches[batch_id].items() if key != "polls"}
+
+    def poll_batch(self, batch_id: str) -> dict:
+        """The batch's state; after `batch_polls` polls it completes, each line answered by the script."""
+        batch = self.batches[batch_id]
+        batch["polls"] += 1
+        if batch["status"] == "in_progress" and batch["polls"] >= self.batch_polls:
+            lines = []
+            for line in self.files[batch["input_file_id"]].decode().splitlines():
+                request = json.loads(line)
+                self.requests.append({"path": request["url"], "headers": {}, "body": request["body"]})
+                status, payload, _ = self.script[min(len(self.requests), len(self.script)) - 1]
+                answer = payload(request["body"]) if callable(payload) else payload
+                lines.append(json.dumps({"id": f"req-{len(lines)}", "custom_id": request["custom_id"], "error": None,
+                                         "response": {"status_code": status, "request_id": "r", "body": answer}}))
+            output_id = f"file-{len(self.files) + 1}"
+            self.files[output_id] = ("\n".join(lines) + "\n").encode()
+            batch.update(status="completed", output_file_id=output_id)
+        return {key: value for key, value in batch.items() if key != "polls"}
 
     def over_limit(self) -> bool:
         if self.max_per_second is None:
