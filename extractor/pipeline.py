@@ -6,8 +6,8 @@ import itertools
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, as_completed, wait
-from contextlib import ExitStack
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,8 +21,8 @@ from extractor.extract import ExtractionResult, extract_article
 from extractor.llm import LLMClient, LLMSettings, RequestPace, Usage, describe
 from extractor.merge import merge
 from extractor.prompts import prompt_version
-from schemas import ArticleExtraction
 from extractor.recording import recording, replaying
+from schemas import ArticleExtraction
 
 REPLAY_BASE_URL = "http://127.0.0.1:9/v1"  # never contacted: replayed requests are answered from the cassette
 

@@ -1,6 +1,5 @@
 """Faults, bad input, interruptions, concurrent runs and secrets, against a real HTTP test server."""
 
-import json
 import os
 import signal
 import sqlite3
