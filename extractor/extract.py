@@ -112,7 +112,7 @@ def ask_grounded(
     messages = messages_for(text, article.published, question, sentences)
     answer, cost = client.ask(messages, question.response_model)
     usage.add(cost)
-    answered = answer.model_dump(exclude={"start", "end"})
+    answered = answer.model_dump()
     missing = [quote for quote in evidence_quotes(answered) if grounder.find(quote) is None]
     if not missing:
         return answered

@@ -41,9 +41,12 @@ class Merged:
         self.tables[table].append(row)
         return row
 
+    def origin_of(self, article_id: str) -> str:
+        return self.origin.get(article_id, article_id)
+
     def sources(self, claims: list["Claim"]) -> int:
         """How many independent articles support a fact: a copy and its original count once."""
-        return len({self.origin.get(claim.article_id, claim.article_id) for claim in claims})
+        return len({self.origin_of(claim.article_id) for claim in claims})
 
 
 def fact_id(*parts: object) -> str:
@@ -194,7 +197,7 @@ def merge_summit(merged: Merged, summit_id: str | None, members, index: PersonIn
     if summit_id is not None:
         row = merged.add("summits", {"id": summit_id, **pick(summits, ("title", "date", "location", "host_country"))})
         row["talks_duration"] = best_supported(merged, summits, "talks_duration", normalize.duration_hours)
-        row["sources"] = merged.sources(summits) or len({merged.origin[article_id] for article_id, _ in members})
+        row["sources"] = merged.sources(summits) or len({merged.origin_of(article_id) for article_id, _ in members})
         disputed = record_conflicts(merged, summit_id, "summits", summit_id, summits, "date", lambda v: v)
         disputed |= record_conflicts(merged, summit_id, "summits", summit_id, summits, "talks_duration", normalize.duration_hours)
         row["disputed"] = int(disputed)
@@ -208,7 +211,7 @@ def merge_summit(merged: Merged, summit_id: str | None, members, index: PersonIn
 
     launches = [Claim(article_id, item.model_dump()) for article_id, ex in members for item in ex.missile_launches]
     for claims in launch_groups(launches):
-        launch_id = fact_id("missile_launches", summit_id, min(claim.item["date"] or "" for claim in claims), len(claims) and claims[0].article_id)
+        launch_id = fact_id("missile_launches", summit_id, min(claim.item["date"] or "" for claim in claims), claims[0].article_id)
         row = merged.add("missile_launches", {
             "id": launch_id, "summit_id": summit_id,
             **pick(claims, ("date", "count", "missile_type", "range_class", "launch_site", "landing_area", "reported_by")),
@@ -352,7 +355,7 @@ def best_supported(merged: Merged, claims: list[Claim], field_name: str, compara
         if value is not None:
             key = comparable(value)
             key = value if key is None else key
-            supporters[key].add(merged.origin.get(claim.article_id, claim.article_id))
+            supporters[key].add(merged.origin_of(claim.article_id))
             wordings[key].append(value)
     if not supporters:
         return None
